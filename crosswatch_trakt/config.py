@@ -1,0 +1,194 @@
+"""``TraktConfig`` and the per-pair options, built from the host's mappings.
+
+The host passes CrossWatch's ``trakt`` config section; unknown keys are ignored with one
+warning, a bad value is a ``ConfigError`` that names the key and the value. Pair options
+live in ``pair["features"][feature]``.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Mapping
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+import attrs
+import cattrs
+
+from crosswatch_trakt import convert
+from crosswatch_trakt.errors import ConfigError
+from crosswatch_trakt.log import get_logger
+
+__all__ = [
+    "CollectionToggles",
+    "HistoryOptions",
+    "PairOptions",
+    "RateLimitConfig",
+    "TraktConfig",
+    "WriteOptions",
+]
+
+MAX_PAGE_SIZE = 250
+T = TypeVar("T")
+
+
+def _positive(instance: object, attribute: attrs.Attribute[Any], value: float) -> None:
+    if isinstance(value, bool) or value <= 0:
+        raise ConfigError(attribute.name, f"must be a positive number, got {value!r}")
+
+
+def _page_size(instance: object, attribute: attrs.Attribute[Any], value: int) -> None:
+    if isinstance(value, bool) or not 1 <= value <= MAX_PAGE_SIZE:
+        raise ConfigError(attribute.name, f"must be an integer from 1 to 250, got {value!r}")
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _url(instance: object, attribute: attrs.Attribute[Any], value: str) -> None:
+    parts = urlsplit(value)
+    host = parts.hostname or ""
+    if parts.scheme == "https" and host:
+        return
+    if parts.scheme == "http" and _is_loopback(host):
+        return
+    raise ConfigError(
+        attribute.name, f"must be an https URL (http only on loopback), got {value!r}"
+    )
+
+
+@attrs.frozen
+class RateLimitConfig:
+    """Request pacing: reads and writes per second, and the GET budget per window."""
+
+    get_per_sec: float = attrs.field(default=3.33, validator=_positive)
+    post_per_sec: float = attrs.field(default=1.0, validator=_positive)
+    get_window_limit: int = attrs.field(default=1000, validator=_positive)
+    get_window_seconds: float = attrs.field(default=300.0, validator=_positive)
+
+
+@attrs.frozen
+class TraktConfig:
+    """The provider's configuration; secrets never appear in its repr."""
+
+    client_id: str = attrs.field(validator=attrs.validators.min_len(1))
+    client_secret: str = attrs.field(default="", repr=False)
+    access_token: str | None = attrs.field(default=None, repr=False)
+    refresh_token: str | None = attrs.field(default=None, repr=False)
+    expires_at: float | None = None
+    token_created_at: float | None = None
+    base_url: str = attrs.field(default="https://api.trakt.tv", validator=_url)
+    auth_url: str = attrs.field(default="https://auth.trakt.tv", validator=_url)
+    redirect_uri: str = "urn:ietf:wg:oauth:2.0:oob"
+    timeout: float = attrs.field(default=30.0, validator=_positive)
+    rate_limit: RateLimitConfig = attrs.Factory(RateLimitConfig)
+    page_size: int = attrs.field(default=MAX_PAGE_SIZE, validator=_page_size)
+    write_chunk_size: int = attrs.field(default=100, validator=_positive)
+    retry_total_seconds: float = attrs.field(default=600.0, validator=_positive)
+    refresh_margin_seconds: float = attrs.field(default=3600.0, validator=_positive)
+    unresolved_backoff_seconds: float = attrs.field(default=7 * 86400.0, validator=_positive)
+
+    @classmethod
+    def from_mapping(cls, mapping: Mapping[str, Any]) -> TraktConfig:
+        """Build the config from the host's ``trakt`` mapping, or raise ``ConfigError``."""
+        return _build(cls, mapping, "")
+
+    def account_key(self) -> str:
+        """Return what identifies this login in the process: the API host and client id."""
+        return f"{self.base_url}|{self.client_id}"
+
+
+@attrs.frozen
+class CollectionToggles:
+    """Whether confirmed history plays are also written to the collection, per kind."""
+
+    movies: bool = True
+    shows: bool = False
+
+
+@attrs.frozen
+class HistoryOptions:
+    """History pair options (CrossWatch's History -> Advanced)."""
+
+    add_collections: CollectionToggles = attrs.Factory(CollectionToggles)
+    number_fallback: bool = False
+    allow_released: bool = False
+    remove_all_plays: bool = False
+
+
+@attrs.frozen
+class WriteOptions:
+    """Options shared by the watchlist and ratings features (none yet beyond the defaults)."""
+
+
+@attrs.frozen
+class PairOptions:
+    """The per-feature options of one sync pair."""
+
+    history: HistoryOptions = attrs.Factory(HistoryOptions)
+
+    @classmethod
+    def from_pair(cls, pair: Mapping[str, Any] | None) -> PairOptions:
+        """Read ``pair["features"]``; a missing pair or feature gives the defaults."""
+        features = (pair or {}).get("features") or {}
+        if not isinstance(features, Mapping):
+            raise ConfigError("pair.features", f"must be a mapping, got {features!r}")
+        history = features.get("history") or {}
+        return cls(history=_build(HistoryOptions, history, "pair.features.history."))
+
+
+def _build(cls: type[T], mapping: Mapping[str, Any], prefix: str) -> T:
+    if not isinstance(mapping, Mapping):
+        raise ConfigError(prefix.rstrip(".") or "config", f"must be a mapping, got {mapping!r}")
+    _warn_unknown(cls, mapping, prefix)
+    try:
+        return convert.structure(dict(mapping), cls)
+    except ConfigError as exc:
+        raise ConfigError(prefix + exc.key, str(exc).split(": ", 1)[1]) from None
+    except (cattrs.BaseValidationError, ValueError, TypeError) as exc:
+        raise _config_error(exc, mapping, prefix) from None
+
+
+def _config_error(exc: BaseException, mapping: Mapping[str, Any], prefix: str) -> ConfigError:
+    nested = _find_config_error(exc)
+    if nested is not None:
+        return ConfigError(prefix + nested.key, str(nested).split(": ", 1)[1])
+    message = convert.error_messages(exc)[0]
+    text, _, path = message.partition(" @ $")
+    key = path.lstrip(".") or "config"
+    value: Any = mapping
+    for part in key.split("."):
+        value = value.get(part) if isinstance(value, Mapping) else None
+    return ConfigError(prefix + key, f"{text}, got {value!r}")
+
+
+def _find_config_error(exc: BaseException) -> ConfigError | None:
+    if isinstance(exc, ConfigError):
+        return exc
+    for inner in getattr(exc, "exceptions", ()):
+        found = _find_config_error(inner)
+        if found is not None:
+            note = next(iter(getattr(inner, "__notes__", [])), "")
+            parent = _attribute_from_note(note)
+            if parent and parent != found.key:
+                return ConfigError(f"{parent}.{found.key}", str(found).split(": ", 1)[1])
+            return found
+    return None
+
+
+def _attribute_from_note(note: object) -> str:
+    name = getattr(note, "name", "")
+    return name if isinstance(name, str) else ""
+
+
+def _warn_unknown(cls: type[Any], mapping: Mapping[str, Any], prefix: str) -> None:
+    known = {field.name for field in attrs.fields(cls)}
+    unknown = sorted(str(key) for key in mapping if key not in known)
+    if unknown:
+        get_logger("config").warning("config.unknown_keys", keys=[prefix + k for k in unknown])

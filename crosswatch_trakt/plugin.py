@@ -1,0 +1,104 @@
+"""The ``@hookimpl`` functions: thin routes that find the account and delegate.
+
+Every hook returns ``None`` when ``provider`` is not ``TRAKT``, so pluggy's ``firstresult``
+hooks reach the right plugin.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from crosswatch_trakt import _version
+from crosswatch_trakt.errors import FeatureNotBuilt, FeatureNotSupported
+from crosswatch_trakt.features import SUPPORTED
+from crosswatch_trakt.features.base import Feature
+from crosswatch_trakt.hostspec import ApplyResult, HostContext, HostItem, Snapshot, hookimpl
+
+PROVIDER = "TRAKT"
+
+
+def _ours(provider: str) -> bool:
+    return provider.upper() == PROVIDER
+
+
+def _feature(name: str, context: HostContext) -> Feature:
+    if name == "playlists":
+        raise FeatureNotSupported("Trakt playlists are not supported by crosswatch-trakt.")
+    if name not in SUPPORTED:
+        raise FeatureNotSupported(
+            f"unknown feature {name!r}; crosswatch-trakt supports {', '.join(SUPPORTED)}."
+        )
+    raise FeatureNotBuilt(f"the Trakt {name} feature is not built in this version yet.")
+
+
+@hookimpl
+def provider_capabilities() -> dict[str, Any]:
+    """Return the TRAKT manifest."""
+    return {
+        "name": PROVIDER,
+        "label": "Trakt",
+        "version": _version.__version__,
+        "features": {"watchlist": True, "ratings": True, "history": True, "playlists": False},
+        "capabilities": {
+            "index_semantics": "present",
+            "ratings": {"types": ["movies", "shows", "seasons", "episodes"], "scale": [1, 10]},
+            "history": {"watched_at": True, "multiple_plays": True, "removes": True},
+            "watchlist": {"removes": True},
+            "provides_ids": True,
+        },
+    }
+
+
+@hookimpl
+def index_snapshot(provider: str, feature: str, context: HostContext) -> Snapshot | None:
+    """Return the complete present state of ``feature`` on Trakt."""
+    if not _ours(provider):
+        return None
+    return _feature(feature, context).index(context)
+
+
+@hookimpl
+def apply_adds(
+    provider: str, feature: str, items: Sequence[HostItem], context: HostContext, dry_run: bool
+) -> ApplyResult | None:
+    """Add ``items`` to ``feature`` on Trakt."""
+    if not _ours(provider):
+        return None
+    return _feature(feature, context).add(items, context, dry_run)
+
+
+@hookimpl
+def apply_removes(
+    provider: str, feature: str, items: Sequence[HostItem], context: HostContext, dry_run: bool
+) -> ApplyResult | None:
+    """Remove ``items`` from ``feature`` on Trakt."""
+    if not _ours(provider):
+        return None
+    return _feature(feature, context).remove(items, context, dry_run)
+
+
+@hookimpl
+def provider_health(provider: str, context: HostContext) -> dict[str, Any] | None:
+    """Return the account's health."""
+    if not _ours(provider):
+        return None
+    raise FeatureNotBuilt("provider_health is not built in this version yet.")
+
+
+@hookimpl
+def provider_auth_start(provider: str, context: HostContext) -> dict[str, Any] | None:
+    """Start a device-code login."""
+    if not _ours(provider):
+        return None
+    raise FeatureNotBuilt("device login is not built in this version yet.")
+
+
+@hookimpl
+def provider_auth_poll(
+    provider: str, context: HostContext, device_code: str
+) -> dict[str, Any] | None:
+    """Poll a device-code login."""
+    if not _ours(provider):
+        return None
+    raise FeatureNotBuilt("device login is not built in this version yet.")

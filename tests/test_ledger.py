@@ -1,0 +1,55 @@
+"""The Ledger keeps the accounting rule: each input key booked exactly once."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from crosswatch_trakt.features.base import AccountingError, Ledger, chunked
+
+
+def test_result_books() -> None:
+    """Confirmed, skipped and unresolved keys come out in the ApplyResult in input order."""
+    ledger = Ledger(dry_run=False)
+    for key in ("a", "b", "c"):
+        ledger.expect(key)
+    ledger.skip("b")
+    ledger.confirm("a")
+    ledger.fail("c", {"type": "movie"}, "not_found", "Trakt did not match it")
+    result = ledger.result()
+    assert result["confirmed_keys"] == ["a"]
+    assert result["skipped_keys"] == ["b"]
+    assert result["unresolved"][0]["reason"] == "not_found"
+    assert result["count"] == 1
+    assert result["ok"] is False
+
+
+def test_double_booking_refused() -> None:
+    """Booking a key twice raises AccountingError instead of hiding the bug."""
+    ledger = Ledger(dry_run=False)
+    ledger.confirm("a")
+    with pytest.raises(AccountingError):
+        ledger.skip("a")
+
+
+def test_unbooked_refused() -> None:
+    """result() refuses to return while an expected key is unbooked."""
+    ledger = Ledger(dry_run=True)
+    ledger.expect("a")
+    with pytest.raises(AccountingError, match="unbooked"):
+        ledger.result()
+
+
+def test_unknown_reason_refused() -> None:
+    """A reason code outside hostspec.REASONS is refused."""
+    with pytest.raises(AccountingError, match="reason"):
+        Ledger(dry_run=False).fail("a", None, "because", "")
+
+
+@given(st.lists(st.integers()), st.integers(min_value=1, max_value=20))
+def test_chunked_covers_everything_once(items: list[int], size: int) -> None:
+    """chunked yields every item once, in order, in slices no larger than the size."""
+    chunks = list(chunked(items, size))
+    assert [x for chunk in chunks for x in chunk] == items
+    assert all(1 <= len(chunk) <= size for chunk in chunks)

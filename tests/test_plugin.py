@@ -1,0 +1,80 @@
+"""The plugin as a host sees it: discovery through the entry point, the manifest, routing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pluggy
+import pytest
+
+from crosswatch_trakt import hostspec, plugin
+from crosswatch_trakt.errors import FeatureNotSupported
+from crosswatch_trakt.hostspec import HostContext
+
+
+@pytest.fixture
+def pm() -> pluggy.PluginManager:
+    """A fresh plugin manager loaded the way CrossWatch loads plugins."""
+    manager = pluggy.PluginManager(hostspec.PROJECT_NAME)
+    manager.add_hookspecs(hostspec)
+    manager.load_setuptools_entrypoints(hostspec.PROJECT_NAME)
+    return manager
+
+
+@pytest.fixture
+def context(tmp_path: Path) -> HostContext:
+    """A minimal host context."""
+    return HostContext(config={"client_id": "abc"}, state_dir=tmp_path)
+
+
+def test_entry_point_finds_the_plugin(pm: pluggy.PluginManager) -> None:
+    """load_setuptools_entrypoints("crosswatch") registers crosswatch_trakt.plugin."""
+    assert pm.is_registered(plugin)
+    assert pm.get_name(plugin) == "trakt"
+    pm.check_pending()
+
+
+def test_capabilities_manifest(pm: pluggy.PluginManager) -> None:
+    """provider_capabilities returns the TRAKT manifest with playlists unsupported."""
+    manifest = pm.hook.provider_capabilities()
+    assert manifest["name"] == "TRAKT"
+    assert manifest["features"] == {
+        "watchlist": True,
+        "ratings": True,
+        "history": True,
+        "playlists": False,
+    }
+    assert manifest["capabilities"]["ratings"]["scale"] == [1, 10]
+
+
+@pytest.mark.parametrize(
+    ("hook", "kwargs"),
+    [
+        ("index_snapshot", {"feature": "watchlist"}),
+        ("apply_adds", {"feature": "ratings", "items": [], "dry_run": False}),
+        ("apply_removes", {"feature": "history", "items": [], "dry_run": True}),
+        ("provider_health", {}),
+        ("provider_auth_start", {}),
+        ("provider_auth_poll", {"device_code": "x"}),
+    ],
+)
+def test_other_providers_get_none(
+    pm: pluggy.PluginManager, context: HostContext, hook: str, kwargs: dict[str, object]
+) -> None:
+    """Every hook returns None for a provider that is not TRAKT."""
+    assert getattr(pm.hook, hook)(provider="SIMKL", context=context, **kwargs) is None
+
+
+@pytest.mark.parametrize("feature", ["playlists", "collections", ""])
+def test_unsupported_features_raise(
+    pm: pluggy.PluginManager, context: HostContext, feature: str
+) -> None:
+    """Playlists and unknown features raise FeatureNotSupported naming the feature."""
+    with pytest.raises(FeatureNotSupported, match=r"not supported|unknown feature"):
+        pm.hook.index_snapshot(provider="TRAKT", feature=feature, context=context)
+
+
+def test_host_context_repr_hides_config(tmp_path: Path) -> None:
+    """HostContext's repr never shows the config mapping, which holds the tokens."""
+    ctx = HostContext(config={"access_token": "sekrit-token"}, state_dir=tmp_path)
+    assert "sekrit-token" not in repr(ctx)
