@@ -1,0 +1,28 @@
+"""The Trakt emulator: an in-process Trakt API for tests, the benchmark and the demo.
+
+``FakeTrakt`` serves the API and OAuth on one loopback URL; ``VirtualClock`` and
+``ScaledClock`` drive its time; ``Fault`` scripts failures. See ``docs/emulator.md``.
+"""
+
+from __future__ import annotations
+
+from crosswatch_trakt.testing.catalog import Catalog, Episode, Movie, Season, Show
+from crosswatch_trakt.testing.clock import ScaledClock, VirtualClock
+from crosswatch_trakt.testing.fake import FakeTrakt, LoggedRequest
+from crosswatch_trakt.testing.faults import Fault
+from crosswatch_trakt.testing.store import Settings, UserState
+
+__all__ = [
+    "Catalog",
+    "Episode",
+    "FakeTrakt",
+    "Fault",
+    "LoggedRequest",
+    "Movie",
+    "ScaledClock",
+    "Season",
+    "Settings",
+    "Show",
+    "UserState",
+    "VirtualClock",
+]
