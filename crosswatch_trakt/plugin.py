@@ -10,9 +10,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from crosswatch_trakt import _version
-from crosswatch_trakt.errors import FeatureNotBuilt, FeatureNotSupported
-from crosswatch_trakt.features import SUPPORTED
+from crosswatch_trakt.account import account_for
+from crosswatch_trakt.features import build_feature, check_feature
 from crosswatch_trakt.features.base import Feature
+from crosswatch_trakt.health import health
 from crosswatch_trakt.hostspec import ApplyResult, HostContext, HostItem, Snapshot, hookimpl
 
 PROVIDER = "TRAKT"
@@ -23,13 +24,8 @@ def _ours(provider: str) -> bool:
 
 
 def _feature(name: str, context: HostContext) -> Feature:
-    if name == "playlists":
-        raise FeatureNotSupported("Trakt playlists are not supported by crosswatch-trakt.")
-    if name not in SUPPORTED:
-        raise FeatureNotSupported(
-            f"unknown feature {name!r}; crosswatch-trakt supports {', '.join(SUPPORTED)}."
-        )
-    raise FeatureNotBuilt(f"the Trakt {name} feature is not built in this version yet.")
+    check_feature(name)  # refuse playlists and unknown names before config or network
+    return build_feature(name, account_for(context))
 
 
 @hookimpl
@@ -83,7 +79,7 @@ def provider_health(provider: str, context: HostContext) -> dict[str, Any] | Non
     """Return the account's health."""
     if not _ours(provider):
         return None
-    raise FeatureNotBuilt("provider_health is not built in this version yet.")
+    return health(account_for(context), context.run_id)
 
 
 @hookimpl
@@ -91,7 +87,7 @@ def provider_auth_start(provider: str, context: HostContext) -> dict[str, Any] |
     """Start a device-code login."""
     if not _ours(provider):
         return None
-    raise FeatureNotBuilt("device login is not built in this version yet.")
+    return account_for(context).device_start()
 
 
 @hookimpl
@@ -101,4 +97,4 @@ def provider_auth_poll(
     """Poll a device-code login."""
     if not _ours(provider):
         return None
-    raise FeatureNotBuilt("device login is not built in this version yet.")
+    return account_for(context).device_poll(device_code)

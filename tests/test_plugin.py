@@ -13,15 +13,6 @@ from crosswatch_trakt.hostspec import HostContext
 
 
 @pytest.fixture
-def pm() -> pluggy.PluginManager:
-    """A fresh plugin manager loaded the way CrossWatch loads plugins."""
-    manager = pluggy.PluginManager(hostspec.PROJECT_NAME)
-    manager.add_hookspecs(hostspec)
-    manager.load_setuptools_entrypoints(hostspec.PROJECT_NAME)
-    return manager
-
-
-@pytest.fixture
 def context(tmp_path: Path) -> HostContext:
     """A minimal host context."""
     return HostContext(config={"client_id": "abc"}, state_dir=tmp_path)

@@ -8,7 +8,7 @@ and ``result()`` refuses to return while an input item is unbooked.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Any, Protocol, TypeVar
+from typing import Any, ClassVar, Protocol, TypeVar
 
 import attrs
 
@@ -22,7 +22,7 @@ from crosswatch_trakt.hostspec import (
     UnresolvedEntry,
 )
 
-__all__ = ["AccountingError", "Feature", "Ledger", "chunked"]
+__all__ = ["AccountingError", "Feature", "Ledger", "RunStops", "chunked"]
 
 T = TypeVar("T")
 
@@ -34,7 +34,7 @@ class AccountingError(TraktError):
 class Feature(Protocol):
     """A Trakt feature: a complete index, and adds and removes that account for every item."""
 
-    name: str
+    name: ClassVar[str]
 
     def index(self, context: HostContext) -> Snapshot:
         """Return the complete present state of the feature, or raise."""
@@ -91,6 +91,14 @@ class Ledger:
         """Return the expected keys not booked yet, in input order."""
         return [key for key in self.expected if not self.is_booked(key)]
 
+    def counts(self) -> dict[str, int]:
+        """Return how many items are confirmed, skipped and unresolved (for log lines)."""
+        return {
+            "confirmed": len(self.confirmed),
+            "skipped": len(self.skipped),
+            "unresolved": len(self.unresolved),
+        }
+
     def bump(self, stat: str, by: int = 1) -> None:
         """Add ``by`` to the counter ``stat``."""
         self.stats[stat] = int(self.stats.get(stat, 0)) + by
@@ -110,6 +118,24 @@ class Ledger:
             dry_run=self.dry_run,
             stats=dict(self.stats),
         )
+
+
+@attrs.define
+class RunStops:
+    """Features whose writes stopped for the rest of a run (420, 423, 426, lost login)."""
+
+    stops: dict[str, tuple[str | None, TraktError]] = attrs.Factory(dict)
+
+    def stop(self, feature: str, run_id: str | None, error: TraktError) -> None:
+        """Stop ``feature``'s writes for ``run_id`` because of ``error``."""
+        self.stops[feature] = (run_id, error)
+
+    def stopped(self, feature: str, run_id: str | None) -> TraktError | None:
+        """Return the error that stopped ``feature`` in this run, or ``None``."""
+        entry = self.stops.get(feature)
+        if entry is None or run_id is None or entry[0] != run_id:
+            return None
+        return entry[1]
 
 
 def chunked(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:

@@ -1,0 +1,163 @@
+"""``TraktAccount``: one per Trakt login per process, shared by every feature and pair.
+
+It owns the one ``TraktSession`` (keep-alive, throttle, retries), the token manager, the
+state store, the last-activities gate and the per-run memo of ``/users/settings``.
+``AccountRegistry.account_for(context)`` finds or builds it, keyed by API host, client id
+and the resolved ``state_dir``.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from crosswatch_trakt.activities import ActivityGate, RunMemo
+from crosswatch_trakt.auth import DeviceLogin
+from crosswatch_trakt.clock import Clock, SystemClock
+from crosswatch_trakt.config import TraktConfig
+from crosswatch_trakt.errors import IncompleteRead
+from crosswatch_trakt.features.base import RunStops
+from crosswatch_trakt.hostspec import HostContext
+from crosswatch_trakt.http.session import TraktSession
+from crosswatch_trakt.state import StateStore
+from crosswatch_trakt.tokens import SaveConfig, TokenManager
+
+__all__ = ["REGISTRY", "AccountRegistry", "TraktAccount", "account_for"]
+
+AccountKey = tuple[str, str, str]
+
+
+@attrs.define
+class TraktAccount:
+    """One Trakt login: session, tokens, state, change gate and settings memo."""
+
+    config: TraktConfig
+    clock: Clock = attrs.field(repr=False)
+    store: StateStore = attrs.field(repr=False)
+    session: TraktSession = attrs.field(repr=False)
+    tokens: TokenManager = attrs.field(repr=False)
+    activities: ActivityGate = attrs.field(repr=False)
+    login: DeviceLogin = attrs.field(repr=False)
+    _settings: RunMemo[dict[str, Any]] = attrs.field(repr=False)
+    #: features whose writes stopped for the rest of a run (420, 423, 426, lost login)
+    stops: RunStops = attrs.field(factory=RunStops, repr=False)
+
+    @classmethod
+    def create(
+        cls,
+        config: TraktConfig,
+        state_dir: Path | str,
+        *,
+        clock: Clock | None = None,
+        save_config: SaveConfig | None = None,
+        random: Callable[[], float] | None = None,
+    ) -> TraktAccount:
+        """Build an account and wire its parts together (no request is made)."""
+        clock = clock if clock is not None else SystemClock()
+        store = StateStore(Path(state_dir), clock=clock)
+        session = TraktSession.create(config, clock, random=random)
+        tokens = TokenManager(config, clock, store, session, save_config)
+        session.tokens = tokens
+        return cls(
+            config=config,
+            clock=clock,
+            store=store,
+            session=session,
+            tokens=tokens,
+            activities=ActivityGate(session, clock),
+            login=DeviceLogin(config, session, tokens),
+            settings=RunMemo(clock),
+        )
+
+    def settings(self, run_id: str | None, *, retry_seconds: float | None = None) -> dict[str, Any]:
+        """Return ``GET /users/settings`` (user, vip, limits, browsing), read once per run."""
+
+        def read() -> dict[str, Any]:
+            body = self.session.get_json(
+                "/users/settings", feature="account", retry_seconds=retry_seconds
+            )
+            if not isinstance(body, dict):
+                raise IncompleteRead("Trakt's /users/settings answer was not an object.")
+            return body
+
+        return self._settings.get(run_id, read)
+
+    def watchlist_limit(self, run_id: str | None) -> int | None:
+        """Return the plan's watchlist item limit from ``/users/settings`` (never hard-coded)."""
+        limits = self.settings(run_id).get("limits")
+        node = limits.get("watchlist") if isinstance(limits, dict) else None
+        count = node.get("item_count") if isinstance(node, dict) else None
+        return count if isinstance(count, int) and not isinstance(count, bool) else None
+
+    def device_start(self) -> dict[str, Any]:
+        """Start a device-code login (see ``DeviceLogin.start``)."""
+        return self.login.start()
+
+    def device_poll(self, device_code: str) -> dict[str, Any]:
+        """Poll a device-code login once (see ``DeviceLogin.poll``)."""
+        return self.login.poll(device_code)
+
+    def revoke(self) -> bool:
+        """Log out: revoke the token at Trakt and forget it locally."""
+        return self.login.revoke()
+
+    def close(self) -> None:
+        """Close the session's pooled connections."""
+        self.session.close()
+
+
+def _without_tokens(config: TraktConfig) -> TraktConfig:
+    return attrs.evolve(
+        config, access_token=None, refresh_token=None, expires_at=None, token_created_at=None
+    )
+
+
+@attrs.define
+class AccountRegistry:
+    """The accounts of this process, one per (API host, client id, state folder)."""
+
+    _accounts: dict[AccountKey, TraktAccount] = attrs.field(factory=dict, repr=False)
+    _lock: threading.Lock = attrs.field(factory=threading.Lock, repr=False)
+
+    def account_for(self, context: HostContext) -> TraktAccount:
+        """Return the account for ``context``, building it on first use (thread-safe)."""
+        config = TraktConfig.from_mapping(context.config)
+        key: AccountKey = (config.base_url, config.client_id, str(context.state_dir.resolve()))
+        with self._lock:
+            account = self._accounts.get(key)
+            if account is not None and _without_tokens(account.config) == _without_tokens(config):
+                if context.save_config is not None:
+                    account.tokens.save_config = context.save_config
+                if config != account.tokens.config:
+                    account.tokens.offer_config(config)
+                return account
+            if account is not None:
+                account.close()
+            account = TraktAccount.create(
+                config, context.state_dir, clock=context.clock, save_config=context.save_config
+            )
+            self._accounts[key] = account
+            return account
+
+    def clear(self) -> None:
+        """Close and forget every account (tests; a host reloading its config)."""
+        with self._lock:
+            for account in self._accounts.values():
+                account.close()
+            self._accounts.clear()
+
+    def __len__(self) -> int:
+        return len(self._accounts)
+
+
+#: the process-wide registry ``plugin.py`` uses
+REGISTRY = AccountRegistry()
+
+
+def account_for(context: HostContext) -> TraktAccount:
+    """Return the process-wide account for ``context``."""
+    return REGISTRY.account_for(context)

@@ -1,0 +1,318 @@
+"""``TraktSession``: the one HTTP path every feature uses (pacing, retries, typed errors).
+
+One ``requests.Session`` per account (keep-alive) with Trakt's required headers. GETs are
+retried on transient answers within the retry budget; writes are resent only when Trakt
+certainly did not apply them (429, 401, a connection that was never made). A 401 gets one
+token refresh and one retry. Bodies are parsed as JSON only when they say they are JSON.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any, Protocol
+
+import attrs
+import requests
+
+from crosswatch_trakt._version import __version__
+from crosswatch_trakt.clock import Clock
+from crosswatch_trakt.config import TraktConfig
+from crosswatch_trakt.errors import (
+    AmbiguousWrite,
+    AuthorizationRequired,
+    TraktError,
+    error_for_status,
+)
+from crosswatch_trakt.hostspec import ProgressEvent
+from crosswatch_trakt.http.bodies import is_html, json_body, never_sent, transport_error
+from crosswatch_trakt.http.pagination import PageInfo, collect_pages, iter_pages
+from crosswatch_trakt.http.retry import (
+    HTML_429_PAUSE,
+    RETRY_STATUSES,
+    RetryBudget,
+    RetryPolicy,
+    retry_after_seconds,
+)
+from crosswatch_trakt.http.throttle import Throttle
+from crosswatch_trakt.log import get_logger
+
+__all__ = ["TokenProvider", "TraktSession"]
+
+USER_AGENT = f"crosswatch-trakt/{__version__}"
+AMBIGUOUS_STATUSES = frozenset({500, 502, 503, 504, 520, 521, 522, 524})
+
+
+class TokenProvider(Protocol):
+    """What the session needs of the token manager."""
+
+    def access_token(self) -> str:
+        """Return a usable access token, refreshing ahead of expiry."""
+
+    def after_unauthorized(self, rejected: str) -> str:
+        """Return a new access token after Trakt refused ``rejected`` (refresh at most once)."""
+
+    def secrets(self) -> list[str | None]:
+        """Return the secret values that must never be logged."""
+
+
+@attrs.define
+class TraktSession:
+    """The account's HTTP session: headers, throttle, retries, refresh on 401."""
+
+    config: TraktConfig
+    clock: Clock = attrs.field(repr=False)
+    throttle: Throttle = attrs.field(repr=False)
+    retry: RetryPolicy = attrs.field(repr=False)
+    tokens: TokenProvider | None = attrs.field(default=None, repr=False)
+    http: requests.Session = attrs.field(factory=requests.Session, repr=False)
+
+    @classmethod
+    def create(
+        cls, config: TraktConfig, clock: Clock, *, random: Callable[[], float] | None = None
+    ) -> TraktSession:
+        """Build a session with throttle and retry policy from ``config``."""
+        retry = RetryPolicy(clock, total_seconds=config.retry_total_seconds)
+        if random is not None:
+            retry.random = random
+        return cls(config, clock, Throttle.from_config(config.rate_limit, clock), retry)
+
+    def __attrs_post_init__(self) -> None:
+        self.http.headers.update(
+            {
+                "Content-Type": "application/json",
+                "trakt-api-key": self.config.client_id,
+                "trakt-api-version": "2",
+                "User-Agent": USER_AGENT,
+            }
+        )
+
+    def log(self, feature: str) -> Any:
+        """Return a logger for ``feature`` that redacts this account's secrets."""
+        return get_logger(feature, self._secrets)
+
+    def _secrets(self) -> list[str | None]:
+        known: list[str | None] = [self.config.client_secret]
+        return known + (self.tokens.secrets() if self.tokens is not None else [])
+
+    def rate_state(self) -> dict[str, Any]:
+        """Return the current read and write budgets."""
+        return self.throttle.state()
+
+    def get(
+        self,
+        path: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        feature: str,
+        authed: bool = True,
+        headers: Mapping[str, str] | None = None,
+        retry_seconds: float | None = None,
+    ) -> requests.Response:
+        """GET ``path`` with retries; return the 2xx or 304 answer, else raise a typed error."""
+        budget = self.retry.begin(retry_seconds)
+        token = self._token(authed)
+        refreshed = False
+        while True:
+            self.throttle.read.acquire()
+            try:
+                response = self._send("GET", path, params=params, headers=headers, token=token)
+            except (requests.ConnectionError, requests.Timeout) as exc:
+                self._backoff(budget, "GET", path, feature, type(exc).__name__, exc)
+                continue
+            except requests.RequestException as exc:
+                raise transport_error("GET", path, exc) from None
+            status = response.status_code
+            if status == 401 and token is not None and not refreshed:
+                refreshed, token = True, self._refresh(token, feature)
+                continue
+            if status == 429:
+                self._wait_429(budget, "GET", path, feature, response)
+                continue
+            if status in RETRY_STATUSES:
+                self._backoff(budget, "GET", path, feature, status, None, response)
+                continue
+            if 200 <= status < 300 or status == 304:
+                return response
+            raise self._final_error(response, path, refreshed)
+
+    def get_json(
+        self,
+        path: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        feature: str,
+        authed: bool = True,
+        retry_seconds: float | None = None,
+    ) -> Any:
+        """GET ``path`` and return its parsed JSON body."""
+        response = self.get(
+            path, params, feature=feature, authed=authed, retry_seconds=retry_seconds
+        )
+        return json_body(response, path)
+
+    def paginate_pages(
+        self,
+        path: str,
+        *,
+        feature: str,
+        params: Mapping[str, Any] | None = None,
+        progress: Callable[[ProgressEvent], None] | None = None,
+    ) -> Iterator[tuple[list[Any], PageInfo]]:
+        """Yield ``(rows, PageInfo)`` page by page; the caller may stop early."""
+        return iter_pages(self, path, feature=feature, params=params, progress=progress)
+
+    def paginate(
+        self,
+        path: str,
+        *,
+        feature: str,
+        params: Mapping[str, Any] | None = None,
+        progress: Callable[[ProgressEvent], None] | None = None,
+    ) -> list[Any]:
+        """Return every row of a paginated read, or raise ``IncompleteRead`` (never partial)."""
+        return collect_pages(self, path, feature=feature, params=params, progress=progress)
+
+    def post_json(self, path: str, body: Any, *, feature: str) -> Any:
+        """POST ``body``; resend only when Trakt certainly did not apply it, else raise."""
+        budget = self.retry.begin()
+        token = self._token(True)
+        refreshed = False
+        data = json.dumps(body, separators=(",", ":"))
+        while True:
+            self.throttle.write.acquire()
+            try:
+                response = self._send("POST", path, data=data, token=token)
+            except requests.RequestException as exc:
+                if never_sent(exc):
+                    self._backoff(budget, "POST", path, feature, type(exc).__name__, exc)
+                    continue
+                raise AmbiguousWrite(
+                    f"The write to {path} was sent but no answer arrived "
+                    f"({type(exc).__name__}); it may or may not have been applied.",
+                    url=path,
+                ) from None
+            status = response.status_code
+            if status == 401 and not refreshed:
+                refreshed, token = True, self._refresh(token, feature)
+                continue
+            if status == 429:
+                self._wait_429(budget, "POST", path, feature, response)
+                continue
+            if status in AMBIGUOUS_STATUSES:
+                raise AmbiguousWrite(
+                    f"Trakt answered {status} to the write to {path}; "
+                    "it may or may not have been applied.",
+                    status=status,
+                    url=path,
+                )
+            if 200 <= status < 300:
+                return json_body(response, path)
+            raise self._final_error(response, path, refreshed)
+
+    def oauth_post(self, path: str, body: Mapping[str, Any]) -> requests.Response:
+        """POST to the OAuth host once (no bearer, no retry); the caller reads the answer."""
+        self.throttle.write.acquire()
+        url = self.config.auth_url.rstrip("/") + path
+        try:
+            return self.http.post(
+                url, data=json.dumps(dict(body)), timeout=self.config.timeout, allow_redirects=False
+            )
+        except requests.RequestException as exc:
+            raise transport_error("POST", path, exc) from None
+
+    def close(self) -> None:
+        """Close the pooled connections."""
+        self.http.close()
+
+    def _token(self, authed: bool) -> str | None:
+        if not authed:
+            return None
+        if self.tokens is None:
+            raise AuthorizationRequired("Not logged in to Trakt: run the device login first.")
+        return self.tokens.access_token()
+
+    def _refresh(self, rejected: str | None, feature: str) -> str:
+        if self.tokens is None or rejected is None:
+            raise AuthorizationRequired("Trakt refused the request (401): log in again.")
+        self.log(feature).info("http.unauthorized_refresh")
+        return self.tokens.after_unauthorized(rejected)
+
+    def _send(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        data: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        token: str | None,
+    ) -> requests.Response:
+        extra = dict(headers or {})
+        if token is not None:
+            extra["Authorization"] = f"Bearer {token}"
+        response = self.http.request(
+            method,
+            self.config.base_url.rstrip("/") + path,
+            params=dict(params) if params else None,
+            data=data,
+            headers=extra,
+            timeout=self.config.timeout,
+            allow_redirects=False,
+        )
+        self.throttle.observe(method, response.headers.get("X-Ratelimit"))
+        return response
+
+    def _backoff(
+        self,
+        budget: RetryBudget,
+        method: str,
+        path: str,
+        feature: str,
+        cause: int | str,
+        exc: requests.RequestException | None,
+        response: requests.Response | None = None,
+    ) -> None:
+        delay = budget.next_delay()
+        if delay is None:
+            if exc is not None:
+                raise transport_error(method, path, exc) from None
+            assert response is not None
+            raise error_for_status(response.status_code, response.headers, path)
+        self.log(feature).info(
+            "http.retry",
+            method=method,
+            path=path,
+            cause=cause,
+            attempt=budget.attempts,
+            delay=round(delay, 3),
+        )
+        self.clock.sleep(delay)
+
+    def _wait_429(
+        self, budget: RetryBudget, method: str, path: str, feature: str, response: requests.Response
+    ) -> None:
+        html = is_html(response)
+        wait = retry_after_seconds(response.headers, self.clock.time())
+        if wait is None:
+            wait = HTML_429_PAUSE
+        delay = budget.next_delay(at_least=wait)
+        if delay is None:
+            raise error_for_status(429, response.headers, path)
+        self.throttle.pause(method, delay, everything=html)
+        self.log(feature).warning(
+            "http.retry",
+            method=method,
+            path=path,
+            cause=429,
+            html=html,
+            attempt=budget.attempts,
+            delay=round(delay, 3),
+        )
+
+    def _final_error(self, response: requests.Response, path: str, refreshed: bool) -> TraktError:
+        if response.status_code == 401 and refreshed:
+            return AuthorizationRequired(
+                "Trakt refused the access token even after a refresh: log in again."
+            )
+        return error_for_status(response.status_code, response.headers, path)
