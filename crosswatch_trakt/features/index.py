@@ -1,0 +1,151 @@
+"""Helpers the features share: parsing host items into the ledger, and matching by alias."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Generic, Protocol, TypeVar
+
+import attrs
+
+from crosswatch_trakt import keys
+from crosswatch_trakt.errors import IncompleteRead
+from crosswatch_trakt.features.base import Ledger
+from crosswatch_trakt.hostspec import ApplyResult
+from crosswatch_trakt.mediaconv import host_to_media
+from crosswatch_trakt.models import MediaRef, Problem
+
+__all__ = [
+    "AliasIndex",
+    "MediaOnly",
+    "Parsed",
+    "dry_run_result",
+    "host_to_media_only",
+    "no_fields",
+    "parse_items",
+    "rows_to_snapshot",
+]
+
+
+class HasMedia(Protocol):
+    """A model that refers to one media item."""
+
+    @property
+    def media(self) -> MediaRef:
+        """Return the media item."""
+
+
+M = TypeVar("M", bound=HasMedia)
+
+
+@attrs.frozen
+class Parsed(Generic[M]):
+    """One valid input item: its key, the item as the host gave it, and its model."""
+
+    key: str
+    item: Any
+    value: M
+
+
+def parse_items(
+    items: Sequence[Any],
+    parse: Callable[..., M | Problem],
+    ledger: Ledger,
+    key_of: Callable[[M], str | None] | None = None,
+) -> list[Parsed[M]]:
+    """Parse host items; problems are booked unresolved, repeats of a key are counted once."""
+    parsed: list[Parsed[M]] = []
+    for index, item in enumerate(items):
+        result = parse(item, index=index)
+        if isinstance(result, Problem):
+            key = result.key
+        else:
+            key = (key_of or _media_key)(result) or f"invalid:{index}"
+        if ledger.is_booked(key) or key in ledger.expected:
+            ledger.bump("duplicate_input")
+            continue
+        ledger.expect(key)
+        if isinstance(result, Problem):
+            ledger.fail(key, item, result.reason, result.detail)
+        else:
+            parsed.append(Parsed(key=key, item=item, value=result))
+    return parsed
+
+
+def _media_key(value: HasMedia) -> str | None:
+    return keys.item_key(value.media)
+
+
+@attrs.define
+class AliasIndex:
+    """Find which snapshot key, if any, stands for a media item (any shared strong id)."""
+
+    by_alias: dict[str, list[tuple[str, MediaRef]]] = attrs.Factory(dict)
+
+    @classmethod
+    def of(cls, snapshot: Mapping[str, Mapping[str, Any]]) -> AliasIndex:
+        """Index a snapshot of host items by every alias of each item."""
+        index = cls()
+        for key, item in snapshot.items():
+            media = host_to_media(item)
+            if isinstance(media, MediaRef):
+                index.add(key, media)
+        return index
+
+    def add(self, key: str, media: MediaRef) -> None:
+        """Index ``media`` under ``key``."""
+        for alias in keys.aliases(media):
+            self.by_alias.setdefault(alias, []).append((key, media))
+
+    def find(self, media: MediaRef) -> str | None:
+        """Return the key of the indexed item that is ``media``, or ``None``."""
+        for alias in sorted(keys.aliases(media)):
+            for key, other in self.by_alias.get(alias, ()):
+                if keys.same_media(media, other):
+                    return key
+        return None
+
+
+@attrs.frozen
+class MediaOnly:
+    """A bare media reference (what a remove needs)."""
+
+    media: MediaRef
+
+
+def host_to_media_only(item: Any, *, index: int | None = None) -> MediaOnly | Problem:
+    """Parse a host item into a ``MediaOnly``, or a ``Problem``."""
+    media = host_to_media(item, index=index)
+    return media if isinstance(media, Problem) else MediaOnly(media)
+
+
+def no_fields(value: Any) -> dict[str, Any]:
+    """Return no per-item request fields (watchlist writes, removes)."""
+    return {}
+
+
+def dry_run_result(ledger: Ledger, todo: Sequence[Parsed[Any]], stat: str) -> ApplyResult:
+    """Book ``todo`` as what would be written, count it under ``stat``, return the result."""
+    for entry in todo:
+        ledger.confirm(entry.key)
+    ledger.bump(stat, len(todo))
+    return ledger.result()
+
+
+def rows_to_snapshot(
+    rows: Sequence[Any],
+    parse_row: Callable[[Any], M],
+    to_host: Callable[[M], dict[str, Any]],
+    what: str,
+) -> dict[str, dict[str, Any]]:
+    """Turn Trakt rows into ``{key: host item}``; an unreadable row fails the whole read."""
+    items: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        try:
+            value = parse_row(row)
+        except ValueError as exc:
+            raise IncompleteRead(f"Trakt sent a {what} row that cannot be read: {exc}") from exc
+        key = keys.item_key(value.media)
+        if key is None:
+            raise IncompleteRead(f"Trakt sent a {what} row without ids or title.")
+        items.setdefault(key, to_host(value))
+    return items

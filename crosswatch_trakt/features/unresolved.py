@@ -1,0 +1,116 @@
+"""The memory of items Trakt did not find, so they are not re-sent on every run.
+
+``trakt_watchlist.unresolved.json`` and ``trakt_history.unresolved.json`` record, per item
+key, why it failed, when, and a fingerprint of the ids that were sent. An item is held back
+(reported ``previously_not_found``) until the back-off passes or its ids change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, ClassVar
+
+import attrs
+
+from crosswatch_trakt.clock import Clock
+from crosswatch_trakt.features.index import Parsed
+from crosswatch_trakt.models import MediaRef
+from crosswatch_trakt.state import StateStore
+
+__all__ = ["UnresolvedDoc", "UnresolvedMemory", "UnresolvedRecord", "fingerprint"]
+
+
+def fingerprint(media: MediaRef) -> str:
+    """Return a stable text of the ids, title and numbers the item was sent with."""
+    parts: list[str] = [media.type]
+    parts += [f"{k}={v}" for k, v in sorted(media.ids.flat().items())]
+    if media.show_ids is not None:
+        parts += [f"show.{k}={v}" for k, v in sorted(media.show_ids.flat().items())]
+    parts += [f"title={media.title}", f"year={media.year}"]
+    parts += [f"s={media.season}", f"e={media.episode}"]
+    return "|".join(parts)
+
+
+@attrs.frozen
+class UnresolvedRecord:
+    """Why one item was not written, when it was first and last tried, and with which ids."""
+
+    reason: str
+    detail: str
+    first_seen: float
+    last_tried: float
+    fingerprint: str
+    attempts: int = 1
+
+
+@attrs.define
+class UnresolvedDoc:
+    """The unresolved file: records by item key."""
+
+    SCHEMA: ClassVar[int] = 1
+    items: dict[str, UnresolvedRecord] = attrs.Factory(dict)
+
+
+@attrs.define
+class UnresolvedMemory:
+    """Load, consult, update and save one feature's unresolved file."""
+
+    store: StateStore
+    name: str
+    clock: Clock
+    backoff_seconds: float
+    doc: UnresolvedDoc = attrs.Factory(UnresolvedDoc)
+    dirty: bool = False
+
+    @classmethod
+    def open(
+        cls, store: StateStore, name: str, clock: Clock, backoff_seconds: float
+    ) -> UnresolvedMemory:
+        """Load the file ``name`` (a missing or corrupt file starts empty)."""
+        doc = store.load(name, UnresolvedDoc) or UnresolvedDoc()
+        return cls(store=store, name=name, clock=clock, backoff_seconds=backoff_seconds, doc=doc)
+
+    def held_back(self, key: str, media: MediaRef) -> UnresolvedRecord | None:
+        """Return the record holding ``key`` back, or ``None`` when it may be sent now."""
+        record = self.doc.items.get(key)
+        if record is None:
+            return None
+        if record.fingerprint != fingerprint(media):
+            return None
+        if self.clock.time() - record.last_tried >= self.backoff_seconds:
+            return None
+        return record
+
+    def remember(self, key: str, media: MediaRef, reason: str, detail: str) -> None:
+        """Record that ``key`` was not found now."""
+        now = self.clock.time()
+        old = self.doc.items.get(key)
+        self.doc.items[key] = UnresolvedRecord(
+            reason=reason,
+            detail=detail,
+            first_seen=old.first_seen if old else now,
+            last_tried=now,
+            fingerprint=fingerprint(media),
+            attempts=(old.attempts + 1) if old else 1,
+        )
+        self.dirty = True
+
+    def remember_entry(self, entry: Parsed[Any]) -> None:
+        """Record that a parsed input item was not found now."""
+        self.remember(entry.key, entry.value.media, "not_found", "Trakt did not match it")
+
+    def forget_all(self, keys: Iterable[str]) -> None:
+        """Drop every key of ``keys``."""
+        for key in keys:
+            self.forget(key)
+
+    def forget(self, key: str) -> None:
+        """Drop ``key`` (it was written, or the host no longer asks for it)."""
+        if self.doc.items.pop(key, None) is not None:
+            self.dirty = True
+
+    def save(self) -> None:
+        """Write the file if anything changed."""
+        if self.dirty:
+            self.store.save(self.name, self.doc)
+            self.dirty = False

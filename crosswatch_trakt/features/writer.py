@@ -1,0 +1,140 @@
+"""Chunked writes for the idempotent features (watchlist, ratings), booked item by item.
+
+Each chunk is one ``POST``; Trakt's ``not_found`` echoes map back to the exact input items,
+everything else sent is confirmed. A 420, 423, 426 or a lost login stops the feature's
+writes for the rest of the run; any other error fails that chunk's items with its reason,
+never confirming them. An ambiguous write (outcome unknown) is sent once more: these
+writes are upserts, so a second copy cannot duplicate anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+import attrs
+
+from crosswatch_trakt.bodies import match_not_found, request_body
+from crosswatch_trakt.errors import AmbiguousWrite, TraktError
+from crosswatch_trakt.features.base import Ledger, chunked
+from crosswatch_trakt.features.index import HasMedia, Parsed
+from crosswatch_trakt.hostspec import HostContext
+from crosswatch_trakt.log import get_logger
+
+if TYPE_CHECKING:
+    from crosswatch_trakt.account import TraktAccount
+
+__all__ = ["FATAL_REASONS", "ChunkWriter"]
+
+#: reasons that stop a feature's writes for the rest of the run
+FATAL_REASONS = frozenset({"account_limit", "account_locked", "vip_only", "auth_required"})
+
+M = TypeVar("M", bound=HasMedia)
+Fields = Callable[[Any], Mapping[str, Any]]
+
+
+@attrs.define
+class ChunkWriter(Generic[M]):
+    """Write parsed items in chunks and book every one in the ledger."""
+
+    account: TraktAccount
+    feature: str
+    context: HostContext
+    ledger: Ledger
+    stopped: TraktError | None = None
+
+    def __attrs_post_init__(self) -> None:
+        self.stopped = self.account.stops.stopped(self.feature, self.context.run_id)
+
+    def write(
+        self,
+        todo: Sequence[Parsed[M]],
+        path: str,
+        fields: Fields,
+        not_found: Callable[[Parsed[M]], None] | None = None,
+    ) -> list[Parsed[M]]:
+        """Post ``todo`` to ``path`` in chunks; return the items Trakt confirmed."""
+        written: list[Parsed[M]] = []
+        for chunk in chunked(todo, self.account.config.write_chunk_size):
+            if self.stopped is not None:
+                self.fail_all(chunk, self.stopped.reason, str(self.stopped))
+            elif self.context.cancelled is not None and self.context.cancelled():
+                self.fail_all(chunk, "cancelled", "the host cancelled the run")
+            else:
+                written += self._chunk(chunk, path, fields, not_found)
+        return written
+
+    def fail_all(self, items: Sequence[Parsed[M]], reason: str, detail: str) -> None:
+        """Book every item of ``items`` unresolved with ``reason``."""
+        for entry in items:
+            self.ledger.fail(entry.key, entry.item, reason, detail)
+
+    def _chunk(
+        self,
+        chunk: Sequence[Parsed[M]],
+        path: str,
+        fields: Fields,
+        not_found: Callable[[Parsed[M]], None] | None,
+    ) -> list[Parsed[M]]:
+        body = request_body([(entry.value.media, fields(entry.value)) for entry in chunk])
+        for index in body.unplaced:
+            entry = chunk[index]
+            self.ledger.fail(entry.key, entry.item, "missing_ids", "no ids, title or numbers")
+        sent = [chunk[index] for index in sorted(body.sent_indexes())]
+        if not sent:
+            return []
+        try:
+            answer = self._post(path, body.json)
+        except TraktError as exc:
+            if exc.reason in FATAL_REASONS:
+                self.stopped = exc
+                self.account.stops.stop(self.feature, self.context.run_id, exc)
+            self.fail_all(sent, exc.reason, str(exc))
+            return []
+        answer = answer if isinstance(answer, Mapping) else {}
+        missing = match_not_found(body, answer.get("not_found"))
+        existing = _existing_only(answer)
+        written: list[Parsed[M]] = []
+        for index in sorted(body.sent_indexes()):
+            entry = chunk[index]
+            if index in missing:
+                self.ledger.fail(entry.key, entry.item, "not_found", "Trakt did not match it")
+                if not_found is not None:
+                    not_found(entry)
+            elif _plural(entry.value) in existing:
+                self.ledger.skip(entry.key)
+            else:
+                self.ledger.confirm(entry.key)
+                written.append(entry)
+        self._tally(answer)
+        return written
+
+    def _post(self, path: str, body: Mapping[str, Any]) -> Any:
+        try:
+            return self.account.session.post_json(path, body, feature=self.feature)
+        except AmbiguousWrite:
+            get_logger(self.feature).warning("apply.ambiguous_resend", path=path)
+            self.ledger.bump("ambiguous_resends")
+            return self.account.session.post_json(path, body, feature=self.feature)
+
+    def _tally(self, answer: Mapping[str, Any]) -> None:
+        for field in ("added", "existing", "deleted", "updated"):
+            counts = answer.get(field)
+            if isinstance(counts, Mapping):
+                self.ledger.bump(field, sum(v for v in counts.values() if isinstance(v, int)))
+
+
+def _plural(value: HasMedia) -> str:
+    return value.media.type + "s"
+
+
+def _existing_only(answer: Mapping[str, Any]) -> frozenset[str]:
+    """Return the types Trakt counted only as ``existing`` (nothing added): already there.
+
+    When a type has both added and existing items the counts cannot say which is which;
+    those items are booked confirmed (they are on Trakt now) and ``stats.existing`` tells.
+    """
+    added, existing = answer.get("added"), answer.get("existing")
+    if not isinstance(added, Mapping) or not isinstance(existing, Mapping):
+        return frozenset()
+    return frozenset(kind for kind, count in existing.items() if count and not added.get(kind))
