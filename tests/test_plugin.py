@@ -7,7 +7,7 @@ from pathlib import Path
 import pluggy
 import pytest
 
-from crosswatch_trakt import hostspec, plugin
+from crosswatch_trakt import plugin
 from crosswatch_trakt.errors import FeatureNotSupported
 from crosswatch_trakt.hostspec import HostContext
 
