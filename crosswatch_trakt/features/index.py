@@ -22,6 +22,7 @@ __all__ = [
     "host_to_media_only",
     "no_fields",
     "parse_items",
+    "present_only",
     "rows_to_snapshot",
 ]
 
@@ -116,6 +117,25 @@ def host_to_media_only(item: Any, *, index: int | None = None) -> MediaOnly | Pr
     """Parse a host item into a ``MediaOnly``, or a ``Problem``."""
     media = host_to_media(item, index=index)
     return media if isinstance(media, Problem) else MediaOnly(media)
+
+
+def present_only(
+    parsed: Sequence[Parsed[M]], present: AliasIndex, ledger: Ledger
+) -> tuple[list[Parsed[M]], dict[str, str]]:
+    """Skip the items ``present`` does not hold; return the rest and their snapshot keys.
+
+    This is how removes start: an item that is not on Trakt is already removed.
+    """
+    todo: list[Parsed[M]] = []
+    targets: dict[str, str] = {}
+    for entry in parsed:
+        found = present.find(entry.value.media)
+        if found is None:
+            ledger.skip(entry.key)
+        else:
+            todo.append(entry)
+            targets[entry.key] = found
+    return todo, targets
 
 
 def no_fields(value: Any) -> dict[str, Any]:

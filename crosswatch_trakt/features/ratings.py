@@ -24,6 +24,7 @@ from crosswatch_trakt.features.index import (
     host_to_media_only,
     no_fields,
     parse_items,
+    present_only,
     rows_to_snapshot,
 )
 from crosswatch_trakt.features.writer import ChunkWriter
@@ -108,16 +109,7 @@ class RatingsFeature:
         if not parsed:
             return ledger.result()
         cache = self._cached() if dry_run else self._fresh(context)
-        present = AliasIndex.of(cache.all_items())
-        todo: list[Parsed[MediaOnly]] = []
-        targets: dict[str, str] = {}
-        for entry in parsed:
-            found = present.find(entry.value.media)
-            if found is None:
-                ledger.skip(entry.key)
-            else:
-                todo.append(entry)
-                targets[entry.key] = found
+        todo, targets = present_only(parsed, AliasIndex.of(cache.all_items()), ledger)
         if dry_run:
             return dry_run_result(ledger, todo, "would_remove")
         writer: ChunkWriter[MediaOnly] = ChunkWriter(self.account, self.name, context, ledger)

@@ -22,6 +22,7 @@ from crosswatch_trakt.features.index import (
     dry_run_result,
     no_fields,
     parse_items,
+    present_only,
     rows_to_snapshot,
 )
 from crosswatch_trakt.features.unresolved import UnresolvedMemory
@@ -96,16 +97,7 @@ class WatchlistFeature:
         if not parsed:
             return ledger.result()
         shadow = self._cached(context) if dry_run else self._fresh(context)
-        present = AliasIndex.of(shadow.items)
-        todo: list[Parsed[WatchlistEntry]] = []
-        targets: dict[str, str] = {}
-        for entry in parsed:
-            found = present.find(entry.value.media)
-            if found is None:
-                ledger.skip(entry.key)
-            else:
-                todo.append(entry)
-                targets[entry.key] = found
+        todo, targets = present_only(parsed, AliasIndex.of(shadow.items), ledger)
         if dry_run:
             return dry_run_result(ledger, todo, "would_remove")
         writer: ChunkWriter[WatchlistEntry] = ChunkWriter(self.account, self.name, context, ledger)
