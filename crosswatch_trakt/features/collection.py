@@ -1,0 +1,93 @@
+"""Add collections: plays confirmed added to the history also become collection entries.
+
+The pair options ``history.add_collections.movies`` (on by default) and ``.shows`` (off)
+choose the kinds. One entry per item, ``collected_at`` = the item's first play (the
+earliest confirmed ``watched_at``, or an earlier play already on Trakt), so re-running
+never moves the date later; ``released`` plays have no date and are not collected. The collection is
+an upsert, so a lost answer is sent once more. Failures (a 420 plan limit included) are
+reported in ``stats["collection"]["error"]`` and never change the history result.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from crosswatch_trakt.bodies import match_not_found, request_body, request_item
+from crosswatch_trakt.config import CollectionToggles
+from crosswatch_trakt.errors import AmbiguousWrite, TraktError
+from crosswatch_trakt.features.base import chunked
+from crosswatch_trakt.keys import item_key
+from crosswatch_trakt.models import CollectionEntry, Play
+
+if TYPE_CHECKING:
+    from crosswatch_trakt.account import TraktAccount
+
+__all__ = ["add_collections", "collection_entries"]
+
+FEATURE = "history"
+COUNTS = ("added", "updated", "existing")
+
+
+def collection_entries(
+    plays: Sequence[Play], toggles: CollectionToggles, earlier: Sequence[Play] = ()
+) -> list[CollectionEntry]:
+    """Return one entry per enabled item of ``plays``, collected at its first known play.
+
+    ``earlier`` are the plays already on Trakt: an item watched before keeps that date.
+    """
+    first: dict[str, tuple[datetime, Play]] = {}
+    wanted = {item_key(p.media) for p in plays}
+    for play in [*plays, *(p for p in earlier if item_key(p.media) in wanted)]:
+        enabled = toggles.movies if play.media.type == "movie" else toggles.shows
+        key = item_key(play.media)
+        if not enabled or key is None or not isinstance(play.watched_at, datetime):
+            continue
+        if key not in first or play.watched_at < first[key][0]:
+            first[key] = (play.watched_at, play)
+    return [CollectionEntry(play.media, at) for at, play in first.values()]
+
+
+def _post(account: TraktAccount, body: Mapping[str, Any]) -> Any:
+    try:
+        return account.session.post_json("/sync/collection", body, feature=FEATURE)
+    except AmbiguousWrite:
+        account.session.log(FEATURE).warning("collection.ambiguous_resend")
+        return account.session.post_json("/sync/collection", body, feature=FEATURE)
+
+
+def add_collections(
+    account: TraktAccount,
+    plays: Sequence[Play],
+    toggles: CollectionToggles,
+    *,
+    earlier: Sequence[Play] = (),
+    dry_run: bool,
+) -> dict[str, Any] | None:
+    """Collect the items of ``plays`` per ``toggles``; return the stats (``None``: all off)."""
+    if not (toggles.movies or toggles.shows):
+        return None
+    entries = collection_entries(plays, toggles, earlier)
+    if dry_run:
+        return {"planned": len(entries), "error": None}
+    stats: dict[str, Any] = dict.fromkeys((*COUNTS, "not_found"), 0)
+    stats["error"] = None
+    for chunk in chunked(entries, account.config.write_chunk_size):
+        body = request_body([request_item(entry) for entry in chunk])
+        try:
+            answer = _post(account, body.json)
+        except TraktError as exc:
+            stats["error"] = str(exc)
+            account.session.log(FEATURE).warning(
+                "collection.failed", reason=exc.reason, entries=len(entries)
+            )
+            break
+        answer = answer if isinstance(answer, Mapping) else {}
+        for field in COUNTS:
+            counts = answer.get(field)
+            if isinstance(counts, Mapping):
+                stats[field] += sum(v for v in counts.values() if isinstance(v, int))
+        stats["not_found"] += len(match_not_found(body, answer.get("not_found")))
+    account.session.log(FEATURE).info("collection.done", **{k: stats[k] for k in COUNTS})
+    return stats

@@ -1,0 +1,231 @@
+"""History: every play exactly once, removes that hit the right play, optional collections.
+
+``index`` serves ``{play key: host item}`` from ``trakt_history.index.json`` behind the
+``movies.watched_at`` / ``episodes.watched_at`` gate (``history_index``). ``add`` checks
+each play against this run's index (a play already there at that minute is skipped),
+honours ``watch_only_once``, the unresolved memory and the number fallback, then writes
+through ``AddWriter`` (which settles ambiguous writes by reading back). ``remove`` targets
+single plays by history id. See ``docs/features/history.md``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, ClassVar
+
+import attrs
+
+from crosswatch_trakt.account import TraktAccount
+from crosswatch_trakt.config import HistoryOptions, PairOptions
+from crosswatch_trakt.features.base import Ledger
+from crosswatch_trakt.features.collection import add_collections
+from crosswatch_trakt.features.history_index import (
+    KINDS,
+    HistoryIndexDoc,
+    HistoryReader,
+    PlayIndex,
+    kind_of,
+)
+from crosswatch_trakt.features.history_parse import (
+    earliest,
+    fallback,
+    hold_back,
+    parse_adds,
+    parse_removes,
+    remove_targets,
+    skip_present,
+)
+from crosswatch_trakt.features.history_write import AddWriter, PlayIn, RemoveWriter
+from crosswatch_trakt.features.unresolved import UnresolvedMemory
+from crosswatch_trakt.hostspec import ApplyResult, HostContext, HostItem, Snapshot
+from crosswatch_trakt.keys import item_key
+from crosswatch_trakt.models import Play
+
+__all__ = ["UNRESOLVED", "HistoryFeature"]
+
+UNRESOLVED = "trakt_history.unresolved.json"
+
+
+@attrs.define
+class HistoryFeature:
+    """The Trakt history feature of one account."""
+
+    name: ClassVar[str] = "history"
+    account: TraktAccount
+
+    def index(self, context: HostContext) -> Snapshot:
+        """Return every play on Trakt as ``{play key: host item}`` (complete, or raise)."""
+        reader = HistoryReader(self.account)
+        doc = reader.fresh(context)
+        snapshot = PlayIndex.of(doc.plays()).snapshot()
+        self._log().info("index.done", plays=len(snapshot), **reader.sources)
+        return snapshot
+
+    def add(self, items: Sequence[HostItem], context: HostContext, dry_run: bool) -> ApplyResult:
+        """Add plays; each ends confirmed, skipped (already there) or unresolved."""
+        options = PairOptions.from_pair(context.pair).history
+        ledger = Ledger(dry_run=dry_run)
+        entries = parse_adds(items, ledger, allow_released=options.allow_released)
+        if not entries:
+            return self._done(ledger, "apply.adds.done")
+        reader = HistoryReader(self.account)
+        doc = self._doc(reader, context, ledger, dry_run)
+        index = PlayIndex.of(doc.plays())
+        todo = skip_present(entries, index, ledger)
+        todo = self._watch_only_once(todo, index, doc, reader, context, ledger, dry_run)
+        memory = self._memory()
+        todo = hold_back(todo, memory, ledger)
+        todo = fallback(todo, options, ledger)
+        if dry_run:
+            for entry in todo:
+                ledger.confirm(entry.key)
+            ledger.bump("would_add", len(todo))
+            self._collect([e.play for e in todo], index, options, ledger, dry_run=True)
+            return self._done(ledger, "apply.adds.done")
+        writer = AddWriter(
+            self.account,
+            context,
+            ledger,
+            index=index,
+            nest=options.number_fallback,
+            not_found=lambda e: memory.remember(e.key, e.play.media, "not_found", "not matched"),
+        )
+        try:
+            writer.write(todo)
+        finally:
+            landed = [e.play for e in (*writer.confirmed, *writer.uncertain)]
+            for kind in writer.written:
+                doc.mark_written(kind, [p for p in landed if kind_of(p.media) == kind])
+            if writer.written:
+                reader.save(doc)
+            for entry in writer.confirmed:
+                memory.forget(entry.key)
+            memory.save()
+        ledger.bump("added", len(writer.confirmed))
+        self._collect([e.play for e in writer.confirmed], index, options, ledger, dry_run=False)
+        return self._done(ledger, "apply.adds.done")
+
+    def remove(self, items: Sequence[HostItem], context: HostContext, dry_run: bool) -> ApplyResult:
+        """Remove plays by history id; removing every play of an item needs an explicit option."""
+        options = PairOptions.from_pair(context.pair).history
+        ledger = Ledger(dry_run=dry_run)
+        found, whole = parse_removes(items, ledger)
+        if not found and not whole:
+            return self._done(ledger, "apply.removes.done")
+        reader = HistoryReader(self.account)
+        doc = self._doc(reader, context, ledger, dry_run)
+        index = PlayIndex.of(doc.plays())
+        targets, by_key = remove_targets(found, whole, index, ledger, options)
+        if dry_run:
+            for key in by_key:
+                (ledger.confirm if targets.get(key) else ledger.skip)(key)
+            ledger.bump("would_remove_plays", sum(len(t) for t in targets.values()))
+            return self._done(ledger, "apply.removes.done")
+        live = {key: hids for key, hids in targets.items() if hids}
+        for key in by_key:
+            if key not in live:
+                ledger.skip(key)
+        remover = RemoveWriter(self.account, context, ledger)
+        try:
+            remover.remove(live, by_key)
+        finally:
+            doc.drop({h for h, (s, _) in remover.outcome.items() if s in ("deleted", "gone")})
+            if remover.uncertain:
+                for kind in KINDS:
+                    doc.mark_written(kind)
+            if remover.outcome:
+                reader.save(doc)
+        removed = {h for h, (state, _) in remover.outcome.items() if state == "deleted"}
+        ledger.bump("plays_removed", len(removed))
+        whole_keys = {w.key for w in whole if w.history_id is None}
+        by_item = sum(len(removed & set(live[k])) for k in live if k in whole_keys)
+        if whole_keys:
+            ledger.bump("plays_removed_by_item", by_item)
+        return self._done(ledger, "apply.removes.done")
+
+    # -- helpers -----------------------------------------------------------------------
+
+    def _doc(
+        self, reader: HistoryReader, context: HostContext, ledger: Ledger, dry_run: bool
+    ) -> HistoryIndexDoc:
+        """Return this run's index; a dry run uses the cache as it is (no request)."""
+        if not dry_run:
+            ledger.stats["index"] = "fresh"
+            return reader.fresh(context)
+        doc = reader.cached()
+        complete = all(doc.kind(kind) is not None for kind in KINDS)
+        ledger.stats["index"] = "cached" if complete else "missing"
+        return doc
+
+    def _watch_only_once(
+        self,
+        todo: list[PlayIn],
+        index: PlayIndex,
+        doc: HistoryIndexDoc,
+        reader: HistoryReader,
+        context: HostContext,
+        ledger: Ledger,
+        dry_run: bool,
+    ) -> list[PlayIn]:
+        """With ``watch_only_once`` keep one play per item: none if Trakt has one already."""
+        if not todo:
+            return todo
+        if dry_run:
+            flag = bool(doc.watch_only_once)
+        else:
+            browsing = self.account.settings(context.run_id).get("browsing")
+            flag = isinstance(browsing, Mapping) and browsing.get("watch_only_once") is True
+            if doc.watch_only_once is not flag:
+                doc.watch_only_once = flag
+                reader.save(doc)
+        if not flag:
+            return todo
+        kept: dict[str, PlayIn] = {}
+        collapsed: list[PlayIn] = []
+        for entry in sorted(todo, key=earliest):
+            key = item_key(entry.play.media) or entry.key
+            if key in kept or index.of_media(entry.play.media):
+                collapsed.append(entry)
+            else:
+                kept[key] = entry
+        for entry in collapsed:
+            ledger.skip(entry.key)
+        ledger.stats["watch_only_once"] = {"collapsed": len(collapsed)}
+        chosen = set(map(id, kept.values()))
+        return [entry for entry in todo if id(entry) in chosen]
+
+    def _collect(
+        self,
+        plays: list[Play],
+        index: PlayIndex,
+        options: HistoryOptions,
+        ledger: Ledger,
+        *,
+        dry_run: bool,
+    ) -> None:
+        toggles = options.add_collections
+        stats = add_collections(self.account, plays, toggles, earlier=index.plays, dry_run=dry_run)
+        if stats is not None:
+            ledger.stats["collection"] = stats
+
+    def _memory(self) -> UnresolvedMemory:
+        return UnresolvedMemory.open(
+            self.account.store,
+            UNRESOLVED,
+            self.account.clock,
+            self.account.config.unresolved_backoff_seconds,
+        )
+
+    def _done(self, ledger: Ledger, event: str) -> ApplyResult:
+        result = ledger.result()
+        self._log().info(
+            event,
+            confirmed=len(result["confirmed_keys"]),
+            skipped=len(result["skipped_keys"]),
+            unresolved=len(result["unresolved"]),
+            dry_run=ledger.dry_run,
+        )
+        return result
+
+    def _log(self) -> Any:
+        return self.account.session.log(self.name)

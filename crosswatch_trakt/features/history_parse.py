@@ -1,0 +1,255 @@
+"""Host items -> history plays for adds and removes, and the plan: skip, hold back, target.
+
+Keys follow ``keys.play_keys``: ``<item key>@<minute>``, and ``#2``, ``#3`` for further
+plays of one item in one minute. An item sent twice at one minute therefore asks for two
+plays. A remove item without ``watched_at`` asks to remove every play of the item.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import attrs
+
+from crosswatch_trakt.config import HistoryOptions
+from crosswatch_trakt.features.base import Ledger
+from crosswatch_trakt.features.history_index import PlayIndex
+from crosswatch_trakt.features.history_write import PlayIn
+from crosswatch_trakt.features.unresolved import UnresolvedMemory
+from crosswatch_trakt.keys import item_key, play_key, play_keys
+from crosswatch_trakt.mediaconv import host_to_media, host_to_play
+from crosswatch_trakt.models import MediaRef, Play, Problem
+
+__all__ = [
+    "ByItem",
+    "book_plays",
+    "earliest",
+    "fallback",
+    "hold_back",
+    "parse_adds",
+    "parse_removes",
+    "rank",
+    "remove_targets",
+    "skip_present",
+]
+
+PLAYABLE = ("movie", "episode")
+FALLBACK_HINT = (
+    "the episode has no ids of its own; enable the pair option history.number_fallback "
+    "to send it by its show's ids and season/episode numbers"
+)
+ALL_PLAYS_HINT = (
+    "no watched_at: this would remove every play of the item; enable the pair option "
+    "history.remove_all_plays to allow that"
+)
+
+
+@attrs.frozen
+class ByItem:
+    """A remove item without ``watched_at``: one play by history id, else every play."""
+
+    key: str
+    item: Any
+    media: MediaRef
+    history_id: int | None = None
+
+
+def _history_id(item: Any) -> int | None:
+    value = item.get("trakt_history_id")
+    if isinstance(value, str) and value.isascii() and value.isdecimal():
+        value = int(value)
+    return value if type(value) is int and value > 0 else None
+
+
+def rank(key: str) -> int:
+    """Return a play key's same-minute rank: 1 for the plain key, n for ``#n``."""
+    head, sep, tail = key.rpartition("#")
+    return int(tail) if sep and "@" in head and tail.isdecimal() else 1
+
+
+def _fail(ledger: Ledger, problem: Problem) -> None:
+    if problem.key in ledger.expected:
+        ledger.bump("duplicate_input")
+        return
+    ledger.expect(problem.key)
+    ledger.fail(problem.key, problem.item, problem.reason, problem.detail)
+
+
+def _not_playable(play: Play, item: Any) -> Problem:
+    detail = f"history plays are of movies and episodes, not of a {play.media.type}"
+    return Problem(play_key(play.media, play.watched_at), item, "invalid_item", detail)
+
+
+def book_plays(
+    ledger: Ledger, found: Sequence[tuple[Any, Play]], fixed: Sequence[str | None] = ()
+) -> list[PlayIn]:
+    """Key and expect ``found`` plays; ``fixed[i]`` (a key from the index) wins when given."""
+    fixed = list(fixed) or [None] * len(found)
+    free = [i for i, key in enumerate(fixed) if key is None]
+    computed = dict(zip(free, play_keys([found[i][1] for i in free]), strict=True))
+    out: list[PlayIn] = []
+    for i, (item, play) in enumerate(found):
+        key = fixed[i] or computed[i]
+        if key in ledger.expected:
+            ledger.bump("duplicate_input")
+            continue
+        ledger.expect(key)
+        out.append(PlayIn(key, item, play, play_key(play.media, play.watched_at)))
+    return out
+
+
+def parse_adds(items: Sequence[Any], ledger: Ledger, *, allow_released: bool) -> list[PlayIn]:
+    """Parse add items into plays; problems are booked unresolved at once."""
+    found: list[tuple[Any, Play]] = []
+    for index, item in enumerate(items):
+        result = host_to_play(item, allow_released=allow_released, index=index)
+        if isinstance(result, Play) and result.media.type not in PLAYABLE:
+            result = _not_playable(result, item)
+        if isinstance(result, Problem):
+            _fail(ledger, result)
+        else:
+            found.append((item, result))
+    return book_plays(ledger, found)
+
+
+def parse_removes(
+    items: Sequence[Any], ledger: Ledger
+) -> tuple[list[tuple[Any, Play]], list[ByItem]]:
+    """Parse remove items into (unbooked) plays and whole-item requests; problems are booked."""
+    found: list[tuple[Any, Play]] = []
+    whole: list[ByItem] = []
+    for index, item in enumerate(items):
+        media = host_to_media(item, index=index)
+        if isinstance(media, Problem):
+            _fail(ledger, media)
+            continue
+        if media.type not in PLAYABLE:
+            detail = f"history plays are of movies and episodes, not of a {media.type}"
+            _fail(
+                ledger,
+                Problem(item_key(media) or f"invalid:#{index}", item, "invalid_item", detail),
+            )
+            continue
+        if item.get("watched_at") in (None, ""):
+            key = item_key(media) or f"invalid:#{index}"
+            if key in ledger.expected:
+                ledger.bump("duplicate_input")
+                continue
+            ledger.expect(key)
+            whole.append(ByItem(key, item, media, _history_id(item)))
+            continue
+        result = host_to_play(item, index=index)
+        if isinstance(result, Problem):
+            _fail(ledger, result)
+        else:
+            found.append((item, result))
+    return found, whole
+
+
+def earliest(entry: PlayIn) -> tuple[int, float]:
+    """Sort key: earliest ``watched_at`` first, ``released`` plays last."""
+    at = entry.play.watched_at
+    return (1, 0.0) if isinstance(at, str) else (0, at.timestamp())
+
+
+def skip_present(entries: list[PlayIn], index: PlayIndex, ledger: Ledger) -> list[PlayIn]:
+    """Skip the plays Trakt already has at that minute (``released``: any play of the item)."""
+    groups: dict[str, list[PlayIn]] = {}
+    for entry in entries:
+        groups.setdefault(entry.group, []).append(entry)
+    todo: list[PlayIn] = []
+    for members in groups.values():
+        play = members[0].play
+        there = len(index.at(play.media, play.watched_at))
+        if play.watched_at == "released" and there:
+            there = len(members)
+        ordered = sorted(members, key=lambda e: rank(e.key))
+        for entry in ordered[:there]:
+            ledger.skip(entry.key)
+        todo += ordered[there:]
+    skipped = len(entries) - len(todo)
+    if skipped:
+        ledger.bump("already_on_trakt", skipped)
+    chosen = set(map(id, todo))
+    return [entry for entry in entries if id(entry) in chosen]
+
+
+def hold_back(todo: list[PlayIn], memory: UnresolvedMemory, ledger: Ledger) -> list[PlayIn]:
+    """Hold back plays Trakt did not find on an earlier run, until the back-off or new ids."""
+    kept: list[PlayIn] = []
+    for entry in todo:
+        record = memory.held_back(entry.key, entry.play.media)
+        if record is None:
+            kept.append(entry)
+        else:
+            detail = (
+                f"Trakt did not find it on an earlier run ({record.reason}); waiting out a back-off"
+            )
+            ledger.fail(entry.key, entry.item, "previously_not_found", detail)
+    return kept
+
+
+def fallback(todo: list[PlayIn], options: HistoryOptions, ledger: Ledger) -> list[PlayIn]:
+    """Without ``history.number_fallback``, episodes without their own ids are not sent."""
+    if options.number_fallback:
+        return todo
+    kept: list[PlayIn] = []
+    for entry in todo:
+        media = entry.play.media
+        if media.type == "episode" and not media.ids.standard():
+            ledger.fail(entry.key, entry.item, "missing_ids", FALLBACK_HINT)
+        else:
+            kept.append(entry)
+    return kept
+
+
+def remove_targets(
+    found: list[tuple[Any, Play]],
+    whole: list[ByItem],
+    index: PlayIndex,
+    ledger: Ledger,
+    options: HistoryOptions,
+) -> tuple[dict[str, list[int]], dict[str, Any]]:
+    """Map each remove key to the history ids it removes (an empty list: nothing there)."""
+    fixed = [
+        index.by_id[p.history_id][0] if p.history_id in index.by_id else None for _, p in found
+    ]
+    entries = book_plays(ledger, found, fixed)
+    targets: dict[str, list[int]] = {}
+    by_key: dict[str, Any] = {}
+    claimed: set[int] = set()
+    for entry in sorted(entries, key=lambda e: (e.play.history_id not in index.by_id, rank(e.key))):
+        by_key[entry.key] = entry.item
+        hid = entry.play.history_id
+        if hid is None or hid not in index.by_id:
+            hid = _by_key(entry, index, claimed)
+        if hid is not None:
+            claimed.add(hid)
+        targets[entry.key] = [] if hid is None else [hid]
+    for request in whole:
+        hid = request.history_id
+        if hid is not None:
+            by_key[request.key] = request.item
+            targets[request.key] = [hid] if hid in index.by_id and hid not in claimed else []
+            claimed.add(hid)
+            continue
+        if not options.remove_all_plays:
+            ledger.fail(request.key, request.item, "missing_watched_at", ALL_PLAYS_HINT)
+            continue
+        by_key[request.key] = request.item
+        hids = [p.history_id for p in index.of_media(request.media) if p.history_id is not None]
+        targets[request.key] = [h for h in hids if h not in claimed]
+        claimed.update(hids)
+    return targets, by_key
+
+
+def _by_key(entry: PlayIn, index: PlayIndex, claimed: set[int]) -> int | None:
+    """Find the play an input key stands for: the same key in the index, else same minute."""
+    exact = index.by_key.get(entry.key)
+    if exact is not None and exact.history_id not in claimed:
+        return exact.history_id
+    for play in index.at(entry.play.media, entry.play.watched_at):
+        if play.history_id is not None and play.history_id not in claimed:
+            return play.history_id
+    return None
