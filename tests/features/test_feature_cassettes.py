@@ -85,3 +85,27 @@ def test_ratings_add_and_remove(pm: pluggy.PluginManager, trakt_cassette: Casset
     assert added["skipped_keys"] == ["movie:tmdb:603"]
     removed = hook(pm, "apply_removes", "ratings", trakt_cassette, items=[MATRIX], dry_run=False)
     assert removed["confirmed_keys"] == ["movie:tmdb:603"]
+
+
+def test_history_index(pm: pluggy.PluginManager, trakt_cassette: CassetteSession) -> None:
+    """A replayed history read gives each play keyed by item and minute, with its history id."""
+    snapshot = hook(pm, "index_snapshot", "history", trakt_cassette)
+    first = snapshot["movie:tmdb:603@2025-01-05T20:31Z"]
+    assert first["trakt_history_id"] > 2**32
+    assert "movie:tmdb:603@2025-06-14T21:02Z" in snapshot
+    assert sum(1 for key in snapshot if key.startswith("show:")) == 7
+
+
+def test_history_add_and_remove(pm: pluggy.PluginManager, trakt_cassette: CassetteSession) -> None:
+    """A replayed add skips the existing play and confirms the new one; a remove hits one play."""
+    no_real_writes(trakt_cassette)
+    plays = [
+        {**MATRIX, "watched_at": "2025-01-05T20:31:40Z"},
+        {**MATRIX, "watched_at": "2025-09-01T20:00:00Z"},
+    ]
+    added = hook(pm, "apply_adds", "history", trakt_cassette, items=plays, dry_run=False)
+    assert added["skipped_keys"] == ["movie:tmdb:603@2025-01-05T20:31Z"]
+    assert added["confirmed_keys"] == ["movie:tmdb:603@2025-09-01T20:00Z"]
+    gone = [{**MATRIX, "watched_at": "2025-06-14T21:02:00Z"}]
+    removed = hook(pm, "apply_removes", "history", trakt_cassette, items=gone, dry_run=False)
+    assert removed["confirmed_keys"] == ["movie:tmdb:603@2025-06-14T21:02Z"]
