@@ -73,7 +73,7 @@ class HistoryFeature:
         index = PlayIndex.of(doc.plays())
         todo = skip_present(entries, index, ledger)
         todo = self._watch_only_once(todo, index, doc, reader, context, ledger, dry_run)
-        memory = self._memory()
+        memory = UnresolvedMemory.for_account(self.account, UNRESOLVED)
         todo = hold_back(todo, memory, ledger)
         todo = fallback(todo, options, ledger)
         if dry_run:
@@ -207,14 +207,6 @@ class HistoryFeature:
         stats = add_collections(self.account, plays, toggles, earlier=index.plays, dry_run=dry_run)
         if stats is not None:
             ledger.stats["collection"] = stats
-
-    def _memory(self) -> UnresolvedMemory:
-        return UnresolvedMemory.open(
-            self.account.store,
-            UNRESOLVED,
-            self.account.clock,
-            self.account.config.unresolved_backoff_seconds,
-        )
 
     def _done(self, ledger: Ledger, event: str) -> ApplyResult:
         result = ledger.result()

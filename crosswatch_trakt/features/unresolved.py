@@ -8,7 +8,7 @@ key, why it failed, when, and a fingerprint of the ids that were sent. An item i
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import attrs
 
@@ -16,6 +16,9 @@ from crosswatch_trakt.clock import Clock
 from crosswatch_trakt.features.index import Parsed
 from crosswatch_trakt.models import MediaRef
 from crosswatch_trakt.state import StateStore
+
+if TYPE_CHECKING:
+    from crosswatch_trakt.account import TraktAccount
 
 __all__ = ["UnresolvedDoc", "UnresolvedMemory", "UnresolvedRecord", "fingerprint"]
 
@@ -69,6 +72,13 @@ class UnresolvedMemory:
         """Load the file ``name`` (a missing or corrupt file starts empty)."""
         doc = store.load(name, UnresolvedDoc) or UnresolvedDoc()
         return cls(store=store, name=name, clock=clock, backoff_seconds=backoff_seconds, doc=doc)
+
+    @classmethod
+    def for_account(cls, account: TraktAccount, name: str) -> UnresolvedMemory:
+        """Load the file ``name`` of ``account`` with the configured back-off."""
+        return cls.open(
+            account.store, name, account.clock, account.config.unresolved_backoff_seconds
+        )
 
     def held_back(self, key: str, media: MediaRef) -> UnresolvedRecord | None:
         """Return the record holding ``key`` back, or ``None`` when it may be sent now."""

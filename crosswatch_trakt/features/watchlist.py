@@ -68,7 +68,7 @@ class WatchlistFeature:
             return ledger.result()
         shadow = self._cached(context) if dry_run else self._fresh(context)
         present = AliasIndex.of(shadow.items)
-        memory = self._memory()
+        memory = UnresolvedMemory.for_account(self.account, UNRESOLVED)
         todo: list[Parsed[WatchlistEntry]] = []
         for entry in parsed:
             if present.find(entry.value.media) is not None:
@@ -163,14 +163,6 @@ class WatchlistFeature:
             shadow.stale = True
             self.account.store.save(SHADOW, shadow)
             self.account.activities.invalidate()
-
-    def _memory(self) -> UnresolvedMemory:
-        return UnresolvedMemory.open(
-            self.account.store,
-            UNRESOLVED,
-            self.account.clock,
-            self.account.config.unresolved_backoff_seconds,
-        )
 
     def _log(self) -> Any:
         return get_logger(self.name)
