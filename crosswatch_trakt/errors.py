@@ -15,7 +15,6 @@ __all__ = [
     "AuthError",
     "AuthorizationRequired",
     "ConfigError",
-    "FeatureNotBuilt",
     "FeatureNotSupported",
     "Forbidden",
     "HttpError",
@@ -47,10 +46,6 @@ class ConfigError(TraktError, ValueError):
 
 class FeatureNotSupported(TraktError):
     """The host asked for a feature Trakt or this adapter does not support (playlists)."""
-
-
-class FeatureNotBuilt(TraktError, NotImplementedError):
-    """The feature is planned but this version does not implement it yet."""
 
 
 class StateError(TraktError):
