@@ -1,0 +1,103 @@
+"""The export format, and reading a backup (or any file of host items) for ``import``.
+
+An export is ``{"format": "crosswatch-trakt-export", "version": 1, "exported_at",
+"adapter_version", "features": {feature: [host items]}}``. ``import`` also takes
+``{feature: [items]}``, and, for one ``--features`` name, a list of items or a
+``{key: item}`` snapshot (what ``snapshot --json`` prints).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from crosswatch_trakt.cli.exitcodes import USAGE, CliError
+from crosswatch_trakt.hostspec import HostItem, Snapshot
+
+__all__ = ["FORMAT", "VERSION", "export_document", "read_items"]
+
+FORMAT = "crosswatch-trakt-export"
+VERSION = 1
+
+
+def _iso(epoch: float) -> str:
+    moment = dt.datetime.fromtimestamp(epoch, tz=dt.timezone.utc)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+def export_document(snapshots: Mapping[str, Snapshot], now: float, version: str) -> dict[str, Any]:
+    """Return the versioned export of ``snapshots`` (items in key order)."""
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "exported_at": _iso(now),
+        "adapter_version": version,
+        "features": {
+            feature: [snapshot[key] for key in sorted(snapshot)]
+            for feature, snapshot in snapshots.items()
+        },
+    }
+
+
+def _load(path: Path) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise CliError(f"Cannot read {path} ({exc.strerror}): check the file name.", USAGE) from exc
+    try:
+        return json.loads(text)
+    except ValueError as exc:
+        raise CliError(f"{path} is not valid JSON ({exc}).", USAGE) from exc
+
+
+def _as_items(value: Any, where: str) -> list[HostItem]:
+    if isinstance(value, list):
+        return value
+    if isinstance(value, dict):
+        return list(value.values())
+    raise CliError(f"{where} must be a list of items or a {{key: item}} object.", USAGE)
+
+
+def _one_feature(requested: Sequence[str] | None, path: Path) -> str:
+    if requested is None or len(requested) != 1:
+        raise CliError(
+            f"{path} holds items of no named feature: name exactly one with --features.", USAGE
+        )
+    return requested[0]
+
+
+def _order(known: Sequence[str]) -> Any:
+    return lambda feature: known.index(feature) if feature in known else len(known)
+
+
+def read_items(
+    path: Path, known: Sequence[str], requested: Sequence[str] | None
+) -> dict[str, list[HostItem]]:
+    """Return ``{feature: items}`` from ``path``, limited to the ``requested`` features."""
+    data = _load(path)
+    if isinstance(data, dict) and "format" in data:
+        if data.get("format") != FORMAT:
+            raise CliError(f"{path} is not a crosswatch-trakt export.", USAGE)
+        version = data.get("version")
+        if not isinstance(version, int) or version > VERSION:
+            raise CliError(
+                f"{path} is export version {version!r}; this crosswatch-trakt reads version "
+                f"{VERSION}: upgrade crosswatch-trakt.",
+                USAGE,
+            )
+        data = data.get("features")
+        if not isinstance(data, dict):
+            raise CliError(f"{path} has no features object.", USAGE)
+    if isinstance(data, dict) and data and set(data) <= {*known, "playlists"}:
+        found = {feature: _as_items(items, f"{path}: {feature}") for feature, items in data.items()}
+    else:
+        found = {_one_feature(requested, path): _as_items(data, str(path))}
+    if requested is None:
+        return {feature: found[feature] for feature in sorted(found, key=_order(known))}
+    missing = [feature for feature in requested if feature not in found]
+    if missing:
+        raise CliError(f"{path} has no {', '.join(missing)} items to import.", USAGE)
+    return {feature: found[feature] for feature in requested}

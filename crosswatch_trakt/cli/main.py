@@ -1,0 +1,199 @@
+"""``crosswatch-trakt``: the argument parser, logging set-up, and errors as exit codes.
+
+Every failure is one sentence on stderr that says what to do, with an exit code from
+``exitcodes`` (never a traceback). See ``docs/cli.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+
+import structlog
+
+from crosswatch_trakt import __version__
+from crosswatch_trakt.cli import commands_account, commands_data, commands_demo, commands_emulator
+from crosswatch_trakt.cli.exitcodes import (
+    LOGIN_REQUIRED,
+    TRAKT_ERROR,
+    USAGE,
+    CliError,
+    code_for_error,
+)
+from crosswatch_trakt.cli.progress import Progress
+from crosswatch_trakt.cli.runtime import Runtime
+from crosswatch_trakt.clock import Clock
+from crosswatch_trakt.errors import StateError, TraktError, TransportError
+
+__all__ = ["build_parser", "main"]
+
+PROG = "crosswatch-trakt"
+Command = Callable[[Runtime], int]
+COMMANDS: dict[str, Command] = {
+    "login": commands_account.login,
+    "logout": commands_account.logout,
+    "status": commands_account.status,
+    "snapshot": commands_data.snapshot,
+    "export": commands_data.export,
+    "import": commands_data.import_,
+    "demo": commands_demo.demo,
+    "emulator": commands_emulator.emulator,
+}
+FEATURES = ("watchlist", "ratings", "history")
+
+
+def _common(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
+    """Add the global options (as ``SUPPRESS`` on subcommands, so either place works)."""
+
+    def default(value: object) -> object:
+        return argparse.SUPPRESS if suppress else value
+
+    parser.add_argument(
+        "--config", metavar="FILE", default=default(None),
+        help="TOML config file (default ~/.config/crosswatch-trakt/config.toml)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--base-url", metavar="URL", default=default(None),
+        help="Trakt API URL, e.g. the emulator's http://127.0.0.1:8765",
+    )  # fmt: skip
+    parser.add_argument(
+        "--auth-url", metavar="URL", default=default(None),
+        help="OAuth URL (default: the --base-url, or https://auth.trakt.tv for the real API)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--state-dir", metavar="DIR", default=default(None),
+        help="state folder: tokens and caches (default ~/.local/state/crosswatch-trakt)",
+    )  # fmt: skip
+    parser.add_argument(
+        "-q", "--quiet", action="store_true", default=default(False),
+        help="no progress or notes on stderr",
+    )  # fmt: skip
+    parser.add_argument(
+        "-v", "--verbose", action="count", default=default(0),
+        help="log the adapter's events on stderr (-vv: debug)",
+    )  # fmt: skip
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the argument parser of ``crosswatch-trakt``."""
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="The Trakt adapter for CrossWatch, as a command: a small host of its own.",
+        epilog="Exit codes: 0 success, 1 partial, 2 usage error, 3 login required, "
+        "4 Trakt refused, 5 other Trakt or network error. See docs/cli.md.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    _common(parser, suppress=False)
+    common = argparse.ArgumentParser(add_help=False)
+    _common(common, suppress=True)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def add(name: str, help: str) -> argparse.ArgumentParser:
+        return sub.add_parser(name, help=help, description=help, parents=[common])
+
+    add("login", "log in to Trakt with a device code and store the tokens")
+    add("logout", "revoke the login at Trakt and delete the stored tokens")
+    status = add("status", "account, VIP, token expiry, plan limits, rate limits, activities")
+    status.add_argument("--json", action="store_true", help="print JSON")
+    snap = add("snapshot", "print the present state of one feature on Trakt")
+    snap.add_argument("feature", choices=FEATURES)
+    snap.add_argument("--json", action="store_true", help="print {key: item} JSON")
+    export = add("export", "write a versioned JSON backup of watchlist, ratings and history")
+    export.add_argument("--out", metavar="FILE", help="write to FILE (default: stdout)")
+    imp = add("import", "make Trakt match a backup (or a file of host items)")
+    imp.add_argument("file", metavar="FILE")
+    imp.add_argument(
+        "--features", action="append", metavar="F[,F]",
+        help="only these features (default: every feature in the file)",
+    )  # fmt: skip
+    imp.add_argument("--dry-run", action="store_true", help="plan and account, write nothing")
+    imp.add_argument(
+        "--remove-missing", action="store_true",
+        help="also remove from Trakt what the file does not have",
+    )  # fmt: skip
+    add("demo", "run the offline demo against the bundled Trakt emulator")
+    emu = add("emulator", "serve the bundled Trakt emulator for host developers")
+    emu.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    emu.add_argument("--port", type=int, default=8765, help="port (default 8765; 0: any free)")
+    emu.add_argument("--user", default="alice", help="the emulator's user (default alice)")
+    emu.add_argument("--empty", action="store_true", help="do not seed the demo library")
+    emu.add_argument("--no-rate-limits", action="store_true", help="do not enforce rate limits")
+    emu.add_argument(
+        "--no-auto-approve", action="store_true", help="device logins wait for approval"
+    )
+    return parser
+
+
+@contextmanager
+def _logging(verbose: int, quiet: bool) -> Iterator[None]:
+    """Send the adapter's structlog events to stderr at the chosen level, then restore."""
+    level = logging.DEBUG if verbose > 1 else logging.INFO if verbose else logging.WARNING
+    if quiet and not verbose:
+        level = logging.ERROR
+    saved = structlog.get_config()
+    structlog.configure(
+        processors=[
+            structlog.processors.add_log_level,
+            structlog.processors.TimeStamper(fmt="%H:%M:%S"),
+            structlog.dev.ConsoleRenderer(colors=False),
+        ],
+        wrapper_class=structlog.make_filtering_bound_logger(level),
+        logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
+        cache_logger_on_first_use=False,
+    )
+    try:
+        yield
+    finally:
+        structlog.configure(**saved)
+
+
+def _sentence(error: TraktError, code: int) -> str:
+    text = str(error).rstrip()
+    if code == LOGIN_REQUIRED and "crosswatch-trakt login" not in text:
+        return f"{text} Run crosswatch-trakt login."
+    if isinstance(error, StateError):
+        return f"{text}: check --state-dir and its permissions."
+    if isinstance(error, TransportError):
+        if "check the network" in text.lower():
+            return f"{text} Check --base-url too."
+        return f"{text} Check the network connection and --base-url."
+    if code == TRAKT_ERROR and "try again" not in text.lower():
+        return f"{text} Try again later; run with -v for details."
+    return text
+
+
+def main(argv: Sequence[str] | None = None, *, clock: Clock | None = None) -> int:
+    """Run ``crosswatch-trakt`` with ``argv`` and return the exit code.
+
+    ``clock`` replaces the system clock (tests pass a virtual one, so waits take no time).
+    """
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else USAGE
+    if args.command is None:
+        parser.print_help(sys.stderr)
+        return USAGE
+    progress = Progress(sys.stderr, quiet=args.quiet)
+    runtime = Runtime(args, progress.guard(sys.stdout), progress, os.environ, clock=clock)
+    with _logging(args.verbose, args.quiet):
+        try:
+            return COMMANDS[args.command](runtime)
+        except CliError as exc:
+            code, message = exc.code, str(exc)
+        except TraktError as exc:
+            code = code_for_error(exc)
+            message = _sentence(exc, code)
+        except KeyboardInterrupt:
+            code, message = 130, "Interrupted."
+        except BrokenPipeError:
+            # the reader went away (``| head``): stop writing, quietly, like other tools
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return 141
+    sys.stderr.write(f"{PROG}: {message}\n")
+    return code

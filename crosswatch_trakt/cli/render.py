@@ -1,0 +1,95 @@
+"""Plain-text rendering: snapshot tables, plans and the per-reason accounting."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping
+from typing import Any, Protocol
+
+from crosswatch_trakt.cli.plan import FeaturePlan
+from crosswatch_trakt.hostspec import REASONS, ApplyResult, Snapshot
+
+__all__ = ["Out", "accounting_lines", "describe", "plan_line", "snapshot_table"]
+
+
+class Out(Protocol):
+    """Where a command writes its report: a text stream."""
+
+    def write(self, text: str, /) -> int:
+        """Write ``text``."""
+
+    def flush(self) -> None:
+        """Flush what was written."""
+
+
+#: how many unresolved items are listed by name per reason
+SHOW_UNRESOLVED = 5
+
+
+def describe(item: Any) -> str:
+    """Return a short human name: ``The Matrix (1999)``, ``Breaking Bad S01E07``."""
+    if not isinstance(item, Mapping):
+        return repr(item)[:60]
+    title = item.get("show_title") or item.get("title") or "?"
+    kind = item.get("type")
+    if kind == "season":
+        return f"{title} season {item.get('season')}"
+    if kind == "episode" and item.get("season") is not None:
+        return f"{title} S{item.get('season', 0):02d}E{item.get('episode', 0):02d}"
+    year = item.get("year")
+    return f"{title} ({year})" if year else str(title)
+
+
+def _detail(feature: str, item: Mapping[str, Any]) -> str:
+    if feature == "ratings":
+        return f"{item.get('rating')}/10 at {item.get('rated_at') or '-'}"
+    if feature == "history":
+        return f"watched {item.get('watched_at')}"
+    return f"listed {item.get('listed_at') or '-'}"
+
+
+def snapshot_table(feature: str, snapshot: Snapshot) -> list[str]:
+    """Return the snapshot as aligned text lines: key, type, name, detail."""
+    rows = [
+        (key, str(item.get("type")), describe(item), _detail(feature, item))
+        for key, item in sorted(snapshot.items())
+    ]
+    header = ("KEY", "TYPE", "TITLE", "DETAIL")
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(3)]
+    lines = [
+        "  ".join(cell.ljust(width) for cell, width in zip(row[:3], widths, strict=False))
+        + "  "
+        + row[3]
+        for row in [header, *rows]
+    ]
+    lines.append(f"{len(rows)} {feature} item(s)")
+    return lines
+
+
+def plan_line(plan: FeaturePlan) -> str:
+    """Return one line: what the plan adds, changes, removes and leaves alone."""
+    adds = len(plan.adds) - plan.changed
+    parts = [f"{adds} to add"]
+    if plan.feature == "ratings":
+        parts.append(f"{plan.changed} to change")
+    parts += [f"{len(plan.removes)} to remove", f"{plan.unchanged} unchanged"]
+    return f"{plan.feature}: " + ", ".join(parts)
+
+
+def accounting_lines(label: str, result: ApplyResult) -> list[str]:
+    """Return the accounting of one apply call: confirmed, skipped, unresolved by reason."""
+    verb = "would be written" if result["dry_run"] else "confirmed"
+    unresolved = result["unresolved"]
+    lines = [
+        f"  {label}: {len(result['confirmed_keys'])} {verb}, "
+        f"{len(result['skipped_keys'])} skipped (already so), {len(unresolved)} unresolved"
+    ]
+    by_reason = Counter(entry["reason"] for entry in unresolved)
+    for reason, count in sorted(by_reason.items()):
+        lines.append(f"    {reason}: {count} - {REASONS.get(reason, '')}")
+        shown = [entry for entry in unresolved if entry["reason"] == reason][:SHOW_UNRESOLVED]
+        for entry in shown:
+            lines.append(f"      {entry['key']}  {describe(entry['item'])}: {entry['detail']}")
+        if count > len(shown):
+            lines.append(f"      ... and {count - len(shown)} more")
+    return lines

@@ -1,0 +1,162 @@
+"""The command's settings: a TOML file, environment variables and command-line flags.
+
+Precedence, highest first: flags (``--base-url``, ``--auth-url``, ``--state-dir``), then
+environment variables, then the config file, then the defaults. The file has an optional
+top-level ``state_dir``, a ``[trakt]`` table holding the provider config mapping (every
+key of ``docs/configuration.md``) and a ``[pair]`` table (``HostContext.pair``, e.g.
+``[pair.features.history]``). See ``docs/cli.md``.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from crosswatch_trakt.cli.exitcodes import USAGE, CliError
+
+__all__ = [
+    "DEFAULT_API_URL",
+    "ENV",
+    "CliSettings",
+    "default_config_path",
+    "default_state_dir",
+    "load_settings",
+]
+
+DEFAULT_API_URL = "https://api.trakt.tv"
+
+#: setting -> environment variables, first found wins
+ENV: dict[str, tuple[str, ...]] = {
+    "config": ("CROSSWATCH_TRAKT_CONFIG",),
+    "state_dir": ("CROSSWATCH_TRAKT_STATE_DIR",),
+    "base_url": ("CROSSWATCH_TRAKT_BASE_URL",),
+    "auth_url": ("CROSSWATCH_TRAKT_AUTH_URL",),
+    "client_id": ("CROSSWATCH_TRAKT_CLIENT_ID", "TRAKT_CLIENT_ID"),
+    "client_secret": ("CROSSWATCH_TRAKT_CLIENT_SECRET", "TRAKT_CLIENT_SECRET"),
+}
+FILE_KEYS = frozenset({"state_dir", "trakt", "pair"})
+
+
+@attrs.frozen
+class CliSettings:
+    """Where the command's config came from, and the provider config mapping it builds."""
+
+    trakt: Mapping[str, Any] = attrs.field(repr=False)
+    state_dir: Path
+    config_path: Path | None = None
+    pair: Mapping[str, Any] | None = None
+
+    def require_client(self, *, secret: bool) -> None:
+        """Raise a usage error when the client id (and, if asked, the secret) is not set."""
+        if not self.trakt.get("client_id"):
+            raise CliError(
+                "No Trakt client id is configured: set client_id in the [trakt] table of the "
+                "config file or the TRAKT_CLIENT_ID environment variable.",
+                USAGE,
+            )
+        if secret and not self.trakt.get("client_secret"):
+            raise CliError(
+                "No Trakt client secret is configured: set client_secret in the [trakt] table "
+                "of the config file or the TRAKT_CLIENT_SECRET environment variable.",
+                USAGE,
+            )
+
+
+def _xdg(environ: Mapping[str, str], name: str, fallback: str) -> Path:
+    base = environ.get(name)
+    return Path(base) if base else Path.home() / fallback
+
+
+def default_config_path(environ: Mapping[str, str]) -> Path:
+    """Return ``$XDG_CONFIG_HOME/crosswatch-trakt/config.toml`` (``~/.config`` by default)."""
+    return _xdg(environ, "XDG_CONFIG_HOME", ".config") / "crosswatch-trakt" / "config.toml"
+
+
+def default_state_dir(environ: Mapping[str, str]) -> Path:
+    """Return ``$XDG_STATE_HOME/crosswatch-trakt`` (``~/.local/state`` by default)."""
+    return _xdg(environ, "XDG_STATE_HOME", ".local/state") / "crosswatch-trakt"
+
+
+def _env(environ: Mapping[str, str], setting: str) -> str | None:
+    for name in ENV[setting]:
+        value = environ.get(name)
+        if value:
+            return value
+    return None
+
+
+def _parse_toml(text: str) -> dict[str, Any]:
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - Python 3.10
+        import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
+    data: dict[str, Any] = tomllib.loads(text)
+    return data
+
+
+def read_config_file(path: Path, *, required: bool) -> dict[str, Any]:
+    """Read the TOML config file (a missing default is empty); anything wrong is a usage error."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        if required:
+            raise CliError(
+                f"The config file {path} does not exist: check --config.", USAGE
+            ) from None
+        return {}
+    except OSError as exc:
+        raise CliError(f"The config file {path} cannot be read ({exc.strerror}).", USAGE) from exc
+    try:
+        data = _parse_toml(text)
+    except ValueError as exc:
+        raise CliError(f"The config file {path} is not valid TOML: {exc}.", USAGE) from exc
+    unknown = sorted(set(data) - FILE_KEYS)
+    if unknown:
+        raise CliError(
+            f"The config file {path} has unknown top-level key(s) {', '.join(unknown)}: "
+            "put provider settings in the [trakt] table.",
+            USAGE,
+        )
+    for table in ("trakt", "pair"):
+        if not isinstance(data.get(table, {}), dict):
+            raise CliError(
+                f"In the config file {path}, {table} must be a table ([{table}]).", USAGE
+            )
+    return data
+
+
+def load_settings(
+    environ: Mapping[str, str],
+    *,
+    config: str | None = None,
+    base_url: str | None = None,
+    auth_url: str | None = None,
+    state_dir: str | None = None,
+) -> CliSettings:
+    """Build the settings from the flags given, the environment and the config file."""
+    explicit = config or _env(environ, "config")
+    path = Path(explicit).expanduser() if explicit else default_config_path(environ)
+    data = read_config_file(path, required=explicit is not None)
+    trakt: dict[str, Any] = dict(data.get("trakt", {}))
+    for key in ("client_id", "client_secret", "base_url", "auth_url"):
+        value = _env(environ, key)
+        if value:
+            trakt[key] = value
+    if base_url:
+        trakt["base_url"] = base_url
+    if auth_url:
+        trakt["auth_url"] = auth_url
+    api = trakt.get("base_url")
+    if isinstance(api, str) and "auth_url" not in trakt and api.rstrip("/") != DEFAULT_API_URL:
+        trakt["auth_url"] = api  # the emulator (or a proxy) serves OAuth on the same host
+    folder = state_dir or _env(environ, "state_dir") or data.get("state_dir")
+    if folder is not None and not isinstance(folder, str):
+        raise CliError(f"In the config file {path}, state_dir must be a string.", USAGE)
+    root = Path(folder).expanduser() if folder else default_state_dir(environ)
+    return CliSettings(
+        trakt=trakt, state_dir=root, config_path=path if data else None, pair=data.get("pair")
+    )

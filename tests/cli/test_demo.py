@@ -1,0 +1,46 @@
+"""The offline demo, end to end against the bundled emulator."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from crosswatch_trakt.cli.commands_demo import run_demo
+from crosswatch_trakt.cli.main import main
+from crosswatch_trakt.cli.progress import Progress
+
+
+def test_demo_command_succeeds_and_tells_the_story(capsys: pytest.CaptureFixture[str]) -> None:
+    """`crosswatch-trakt demo` exits 0 and prints every step with its request cost."""
+    code = main(["demo"])
+    out = capsys.readouterr().out
+    assert code == 0
+    for step in ("1. Log in", "2. Snapshot", "3. Plan", "4. Apply", "5. Verify", "6. Second"):
+        assert step in out
+    assert "watchlist: 2 to add, 1 to remove, 5 unchanged" in out
+    assert "ratings: 3 to add, 1 to change, 0 to remove, 7 unchanged" in out
+    assert "history: 3 to add, 0 to remove, 3 unchanged" in out
+    assert "invalid_rating: 1" in out
+    assert "Trakt matches the plan" in out
+    assert "the unchanged pass cost 1 request (GET 1)" in out
+
+
+def test_demo_second_pass_costs_only_the_change_gate() -> None:
+    """The unchanged second pass makes exactly one request: GET /sync/last_activities."""
+    report = run_demo(io.StringIO(), Progress(io.StringIO(), quiet=True))
+    assert report.verified
+    assert report.step("second_pass").paths == ("GET /sync/last_activities",)
+    assert report.step("login").paths == ("POST /oauth/device/code", "POST /oauth/device/token")
+    assert report.step("plan").requests == 0
+    assert report.step("apply").methods.get("POST", 0) >= 4
+
+
+def test_demo_prints_no_token() -> None:
+    """The demo's output never carries an access or refresh token."""
+    out = io.StringIO()
+    run_demo(out, Progress(io.StringIO(), quiet=True))
+    text = out.getvalue().lower()
+    assert "access_token" not in text
+    assert "refresh_token" not in text
+    assert "bearer" not in text
