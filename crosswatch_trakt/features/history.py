@@ -72,10 +72,11 @@ class HistoryFeature:
         doc = self._doc(reader, context, ledger, dry_run)
         index = PlayIndex.of(doc.plays())
         todo = skip_present(entries, index, ledger)
-        todo = self._watch_only_once(todo, index, doc, reader, context, ledger, dry_run)
         memory = UnresolvedMemory.for_account(self.account, UNRESOLVED)
         todo = hold_back(todo, memory, ledger)
         todo = fallback(todo, options, ledger)
+        # last, so a pass with nothing left to send does not read /users/settings
+        todo = self._watch_only_once(todo, index, doc, reader, context, ledger, dry_run)
         if dry_run:
             for entry in todo:
                 ledger.confirm(entry.key)

@@ -183,10 +183,7 @@ def hold_back(todo: list[PlayIn], memory: UnresolvedMemory, ledger: Ledger) -> l
         if record is None:
             kept.append(entry)
         else:
-            detail = (
-                f"Trakt did not find it on an earlier run ({record.reason}); waiting out a back-off"
-            )
-            ledger.fail(entry.key, entry.item, "previously_not_found", detail)
+            ledger.fail(entry.key, entry.item, "previously_not_found", record.describe())
     return kept
 
 

@@ -27,6 +27,7 @@ from crosswatch_trakt.features.index import (
     present_only,
     rows_to_snapshot,
 )
+from crosswatch_trakt.features.unresolved import UnresolvedMemory
 from crosswatch_trakt.features.writer import ChunkWriter
 from crosswatch_trakt.hostspec import ApplyResult, HostContext, HostItem, Snapshot
 from crosswatch_trakt.log import get_logger
@@ -36,6 +37,7 @@ from crosswatch_trakt.models import MediaRef, Rating
 __all__ = ["RATING_TYPES", "RatingsCache", "RatingsFeature", "TypeSection"]
 
 CACHE = "trakt_ratings.index.json"
+UNRESOLVED = "trakt_ratings.unresolved.json"
 RATING_TYPES = ("movies", "shows", "seasons", "episodes")
 
 
@@ -81,17 +83,22 @@ class RatingsFeature:
             return ledger.result()
         cache = self._cached() if dry_run else self._fresh(context)
         present, snapshot = AliasIndex.of(cache.all_items()), cache.all_items()
+        memory = UnresolvedMemory.for_account(self.account, UNRESOLVED)
         todo: list[Parsed[Rating]] = []
         for entry in parsed:
             found = present.find(entry.value.media)
             if found is not None and snapshot[found].get("rating") == entry.value.rating:
                 ledger.skip(entry.key)
+            elif (held := memory.held_back(entry.key, entry.value.media)) is not None:
+                ledger.fail(entry.key, entry.item, "previously_not_found", held.describe())
             else:
                 todo.append(entry)
         if dry_run:
             return dry_run_result(ledger, todo, "would_rate")
         writer: ChunkWriter[Rating] = ChunkWriter(self.account, self.name, context, ledger)
-        written = writer.write(todo, "/sync/ratings", _rating_fields)
+        written = writer.write(todo, "/sync/ratings", _rating_fields, memory.remember_entry)
+        memory.forget_all(entry.key for entry in written)
+        memory.save()
         for entry in written:
             section = cache.types.setdefault(_kind(entry.value.media), TypeSection())
             old = present.find(entry.value.media)

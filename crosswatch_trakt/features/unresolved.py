@@ -45,6 +45,10 @@ class UnresolvedRecord:
     fingerprint: str
     attempts: int = 1
 
+    def describe(self) -> str:
+        """Say why the item is held back, for the ``previously_not_found`` detail."""
+        return f"Trakt did not find it on an earlier run ({self.reason}); it waits out a back-off"
+
 
 @attrs.define
 class UnresolvedDoc:

@@ -74,7 +74,7 @@ class WatchlistFeature:
             if present.find(entry.value.media) is not None:
                 ledger.skip(entry.key)
             elif (held := memory.held_back(entry.key, entry.value.media)) is not None:
-                ledger.fail(entry.key, entry.item, "previously_not_found", _held_detail(held))
+                ledger.fail(entry.key, entry.item, "previously_not_found", held.describe())
             else:
                 todo.append(entry)
         if dry_run:
@@ -142,8 +142,8 @@ class WatchlistFeature:
         context: HostContext,
         ledger: Ledger,
     ) -> list[Parsed[WatchlistEntry]]:
-        if self.account.stops.stopped(self.name, context.run_id) is not None:
-            return todo  # the writer fails them with the reason writes stopped
+        if not todo or self.account.stops.stopped(self.name, context.run_id) is not None:
+            return todo  # nothing to send, or the writer fails them with the stop's reason
         limit = self.account.watchlist_limit(context.run_id)
         if limit is None:
             return todo
@@ -166,7 +166,3 @@ class WatchlistFeature:
 
     def _log(self) -> Any:
         return get_logger(self.name)
-
-
-def _held_detail(record: Any) -> str:
-    return f"Trakt did not find it on an earlier run ({record.reason}); it waits out a back-off"

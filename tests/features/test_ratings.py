@@ -175,3 +175,17 @@ def test_dry_run(
     assert result["confirmed_keys"] == ["movie:tmdb:200"]
     assert result["dry_run"] is True
     assert fake_trakt.log_count(method="POST") == 0
+
+
+def test_not_found_is_held_back(
+    pm: pluggy.PluginManager, fake_trakt: FakeTrakt, host_context: HostContext
+) -> None:
+    """A rating Trakt did not find is not re-sent on the next run while its back-off runs."""
+    unknown = {"type": "movie", "ids": {"tmdb": 999_999}, "rating": 5}
+    first = call(pm, "apply_adds", host_context, items=[unknown], dry_run=False)
+    assert first["unresolved"][0]["reason"] == "not_found"
+    posts = fake_trakt.log_count(method="POST", path="/sync/ratings")
+    context = attrs.evolve(host_context, run_id="run-2")
+    second = call(pm, "apply_adds", context, items=[unknown], dry_run=False)
+    assert second["unresolved"][0]["reason"] == "previously_not_found"
+    assert fake_trakt.log_count(method="POST", path="/sync/ratings") == posts
