@@ -1,0 +1,308 @@
+"""The request-count and speed benchmark: ``tox -e bench`` (``python -m ...testing.bench``).
+
+The emulator (``bench_scenarios``) runs in a child process at Trakt's real limits (1 write/s,
+3.33 GET/s pacing and 1000 GETs / 300 s on the adapter's side) on a ``ScaledClock`` that the
+adapter shares through ``HostContext.clock``. This process is the host: it calls the hooks
+of the real plugin, and its CPU time and peak memory are the adapter's alone.
+
+Scenarios: S1 cold index of the three features; S2 the same in a new run, nothing changed;
+S3 after new plays and a new rating made elsewhere; S4 adds; S5 removes by history id; V a
+re-index that checks the account converged. Plus the CPU time of converting a 100,000-play
+snapshot. Writes a Markdown table to stdout and a JSON file. See ``docs/performance.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import logging
+import math
+import multiprocessing
+import platform
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import attrs
+import structlog
+
+from crosswatch_trakt import _version, plugin
+from crosswatch_trakt.account import REGISTRY
+from crosswatch_trakt.config import RateLimitConfig
+from crosswatch_trakt.hostspec import HostContext
+from crosswatch_trakt.testing.bench_scenarios import (
+    CONVERT_TARGET_S,
+    START,
+    BenchSpec,
+    child_main,
+    conversion,
+    peak_rss_mb,
+    reset_peak_rss,
+)
+from crosswatch_trakt.testing.clock import ScaledClock
+
+__all__ = ["main", "min_index_requests"]
+
+FEATURES = ("watchlist", "ratings", "history")
+PAGE = 250
+WALL_TARGET = 1.15
+MEMORY_TARGET_MB = 300.0
+
+
+def min_index_requests(spec: BenchSpec) -> int:
+    """Return 1 (last_activities) + the fewest pages of 250 a cold index of everything needs."""
+
+    def pages(count: int) -> int:
+        return max(1, math.ceil(count / PAGE))
+
+    ratings = sum(pages(n) for n in spec.ratings().values())
+    return 1 + pages(spec.watchlist) + ratings + pages(spec.movie_plays) + pages(spec.episode_plays)
+
+
+class Emulator:
+    """The parent's handle on the emulator child process."""
+
+    def __init__(self, clock: ScaledClock, spec: BenchSpec) -> None:
+        ctx = multiprocessing.get_context("spawn")
+        self.conn, child_conn = ctx.Pipe()
+        self.process = ctx.Process(target=child_main, args=(child_conn, clock, spec), daemon=True)
+        self.process.start()
+        self.hello: dict[str, Any] = self.conn.recv()
+
+    def call(self, command: str, args: Any = None) -> Any:
+        """Send a command to the child and return its answer."""
+        self.conn.send((command, args))
+        return self.conn.recv()
+
+    def stop(self) -> None:
+        """Stop the child and wait for it."""
+        if self.process.is_alive():
+            self.call("stop")
+        self.process.join(timeout=10)
+
+
+def measure(
+    name: str,
+    what: str,
+    clock: ScaledClock,
+    emulator: Emulator,
+    work: Callable[[], dict[str, Any]],
+) -> dict[str, Any]:
+    """Run ``work`` and return its row: requests, 429s, wall, floor, CPU, peak memory."""
+    emulator.call("log")  # start from an empty request log
+    reset_peak_rss()
+    wall0, cpu0 = clock.monotonic(), time.process_time()
+    facts = work()
+    wall, cpu = clock.monotonic() - wall0, time.process_time() - cpu0
+    log: list[tuple[str, str, int, float]] = emulator.call("log")
+    rates = RateLimitConfig()
+    gets = sum(1 for method, *_ in log if method == "GET")
+    writes = len(log) - gets
+    floor = gets / rates.get_per_sec + writes / rates.post_per_sec
+    post_times = [t for method, _p, _s, t in log if method != "GET"]
+    gaps = [b - a for a, b in itertools.pairwise(post_times)]
+    return {
+        "scenario": name,
+        "what": what,
+        "requests": len(log),
+        "gets": gets,
+        "writes": writes,
+        "by_endpoint": dict(sorted(Counter(f"{m} {p}" for m, p, _s, _t in log).items())),
+        "statuses": dict(sorted(Counter(str(s) for _m, _p, s, _t in log).items())),
+        "http_429": sum(1 for _m, _p, s, _t in log if s == 429),
+        "wall_s": round(wall, 3),
+        "floor_s": round(floor, 3),
+        "wall_over_floor": round(wall / floor, 3) if floor else None,
+        "mean_write_gap_s": round(sum(gaps) / len(gaps), 3) if gaps else None,
+        "cpu_s": round(cpu, 3),
+        "peak_rss_mb": round(peak_rss_mb(), 1),
+        **facts,
+    }
+
+
+def _index_all(context: HostContext, keep: dict[str, Any] | None = None) -> dict[str, Any]:
+    sizes = {}
+    for feature in FEATURES:
+        snapshot = plugin.index_snapshot("TRAKT", feature, context) or {}
+        sizes[feature] = len(snapshot)
+        if keep is not None and feature == "history":
+            keep.update(snapshot)
+    return {"items": sizes}
+
+
+def _apply(kind: str, items: dict[str, list[dict[str, Any]]], context: HostContext) -> Any:
+    books: dict[str, Any] = {}
+    hook = plugin.apply_adds if kind == "adds" else plugin.apply_removes
+    for feature, batch in items.items():
+        result = hook("TRAKT", feature, batch, context, False)
+        assert result is not None
+        books[feature] = {
+            "input": len(batch),
+            "confirmed": len(result["confirmed_keys"]),
+            "skipped": len(result["skipped_keys"]),
+            "unresolved": Counter(e["reason"] for e in result["unresolved"]),
+        }
+    return {"books": books}
+
+
+def run_scenarios(spec: BenchSpec, factor: float, state_dir: Path) -> dict[str, Any]:
+    """Run S1-S5 and the convergence check against an emulator child; return the report."""
+    clock = ScaledClock(factor=factor, start=START)
+    emulator = Emulator(clock, spec)
+    try:
+        hello = emulator.hello
+        config = {k: v for k, v in hello.items() if k != "counts"}
+        config["auth_url"] = config["base_url"]
+
+        def context(run: str) -> HostContext:
+            return HostContext(config=config, state_dir=state_dir, clock=clock, run_id=run)
+
+        snapshot: dict[str, Any] = {}
+
+        def step(name: str, what: str, work: Callable[[], dict[str, Any]]) -> None:
+            rows.append(measure(name, what, clock, emulator, work))
+
+        rows: list[dict[str, Any]] = []
+        step("S1", "cold index, 3 features", lambda: _index_all(context("s1"), snapshot))
+        step("S2", "same, unchanged", lambda: _index_all(context("s2")))
+        new = emulator.call("outside_changes")
+        what = f"+{new['plays']} plays, +{new['ratings']} rating"
+        step("S3", what, lambda: _index_all(context("s3")))
+        adds = emulator.call("s4_items")
+        what = "add {} watchlist, {} ratings, {} plays".format(*map(len, adds.values()))
+        step("S4", what, lambda: _apply("adds", adds, context("s4")))
+        plays = [item for item in snapshot.values() if item.get("trakt_history_id")]
+        removes = {"history": plays[: spec.s5_removes]}
+        what = f"remove {len(removes['history'])} plays by history id"
+        step("S5", what, lambda: _apply("removes", removes, context("s5")))
+        step("V", "re-index after S4+S5", lambda: _index_all(context("v")))
+        return {
+            "account": hello["counts"],
+            "final": emulator.call("counts"),
+            "rows": rows,
+        }
+    finally:
+        REGISTRY.clear()
+        emulator.stop()
+
+
+def targets(spec: BenchSpec, report: dict[str, Any]) -> list[dict[str, Any]]:
+    """Check the issue's targets against the measured rows."""
+    rows = {row["scenario"]: row for row in report["rows"]}
+    scenario_rows = [rows[name] for name in ("S1", "S2", "S3", "S4", "S5")]
+    minimum = min_index_requests(spec)
+    over = [r for r in scenario_rows if (r["wall_over_floor"] or 0) > WALL_TARGET]
+    memory = max(r["peak_rss_mb"] for r in scenario_rows)
+    conv, dupes = report["conversion"]["cpu_s"], report["final"]["duplicate_plays"]
+    n429 = sum(r["http_429"] for r in scenario_rows)
+    checks: list[tuple[str, Any, Any, bool]] = [
+        ("S1 requests = 1 + minimum pages", rows["S1"]["requests"], minimum,
+         rows["S1"]["requests"] == minimum),
+        ("S2 requests = 1", rows["S2"]["requests"], 1, rows["S2"]["requests"] == 1),
+        ("S3 requests <= 4", rows["S3"]["requests"], "<= 4", rows["S3"]["requests"] <= 4),
+        ("429s in every scenario = 0", n429, 0, n429 == 0),
+        (f"wall <= {WALL_TARGET} x floor (scenarios over it)",
+         ", ".join(f"{r['scenario']} {r['wall_over_floor']}" for r in over) or "none",
+         f"<= {WALL_TARGET}", not over),
+        (f"peak memory < {MEMORY_TARGET_MB:.0f} MB", memory, f"< {MEMORY_TARGET_MB:.0f}",
+         memory < MEMORY_TARGET_MB),
+        ("100k-play conversion CPU < 2 s", conv, "< 2", conv < CONVERT_TARGET_S),
+        ("duplicate plays on Trakt after S5", dupes, 0, dupes == 0),
+    ]  # fmt: skip
+    return [{"target": t, "measured": m, "wanted": w, "ok": ok} for t, m, w, ok in checks]
+
+
+def markdown(report: dict[str, Any]) -> str:
+    """Render the report as Markdown tables."""
+    lines = [
+        "| scenario | requests (by endpoint) | 429s | wall s | floor s | wall/floor "
+        "| CPU s | peak RSS MB |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for row in report["rows"]:
+        endpoints = ", ".join(
+            f"{name.split(' ', 1)[1].removeprefix('/sync')} {n}"
+            + (" (POST)" if name.startswith("POST") else "")
+            for name, n in row["by_endpoint"].items()
+        )
+        lines.append(
+            f"| {row['scenario']}: {row['what']} | **{row['requests']}**: {endpoints} "
+            f"| {row['http_429']} | {row['wall_s']:.1f} | {row['floor_s']:.1f} "
+            f"| {row['wall_over_floor']} | {row['cpu_s']:.2f} | {row['peak_rss_mb']:.0f} |"
+        )
+    conv = report["conversion"]
+    lines += [
+        "",
+        f"Converting a {conv['plays']:,}-play snapshot ({conv['json_mb']} MB of Trakt JSON -> "
+        f"{conv['host_items']:,} host items): **{conv['cpu_s']:.2f} s CPU** ("
+        + ", ".join(f"{k} {v:.2f}" for k, v in conv["stages_cpu_s"].items())
+        + f"), peak RSS {conv['peak_rss_mb']:.0f} MB.",
+        "",
+        f"Account after S5: {report['final']['plays']:,} plays (expected "
+        f"{report['expected_plays']:,}), {report['final']['watchlist']:,} watchlist items, "
+        f"{report['final']['ratings']:,} ratings, {report['final']['duplicate_plays']} "
+        "duplicate plays.",
+        "",
+        "| target | measured | wanted | met |",
+        "|---|---|---|---|",
+    ]
+    for check in report["targets"]:
+        met = "yes" if check["ok"] else "**no**"
+        lines.append(f"| {check['target']} | {check['measured']} | {check['wanted']} | {met} |")
+    return "\n".join(lines) + "\n"
+
+
+def _quiet_logs() -> None:
+    structlog.configure(
+        processors=[structlog.dev.ConsoleRenderer(colors=False)],
+        wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING),
+        logger_factory=structlog.PrintLoggerFactory(sys.stderr),
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the benchmark; print the Markdown table; write the JSON report."""
+    parser = argparse.ArgumentParser(prog="python -m crosswatch_trakt.testing.bench")
+    parser.add_argument(
+        "--factor",
+        type=float,
+        default=1.0,
+        help="scaled-clock speed-up; above 1 local processing time is counted that many times",
+    )
+    parser.add_argument("--small", action="store_true", help="a tenth of the account, quick")
+    default_json = "docs/benchmark-results.json" if Path("docs").is_dir() else "bench.json"
+    parser.add_argument("--json", default=default_json, help="where to write the JSON report")
+    parser.add_argument("--convert-plays", type=int, default=100_000)
+    args = parser.parse_args(argv)
+    _quiet_logs()
+    spec = BenchSpec.small() if args.small else BenchSpec()
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="cw-trakt-bench-") as state:
+        report = run_scenarios(spec, args.factor, Path(state))
+    report["conversion"] = conversion(args.convert_plays)
+    report["expected_plays"] = (
+        spec.movie_plays + spec.episode_plays + spec.s3_plays + spec.s4_plays - spec.s5_removes
+    )
+    report["targets"] = targets(spec, report)
+    report["meta"] = {
+        "version": _version.__version__,
+        "python": platform.python_version(),
+        "machine": platform.machine(),
+        "factor": args.factor,
+        "spec": attrs.asdict(spec),
+        "min_index_requests": min_index_requests(spec),
+        "real_seconds": round(time.perf_counter() - started, 1),
+    }
+    Path(args.json).write_text(json.dumps(report, indent=2, default=str) + "\n")
+    sys.stdout.write(markdown(report))
+    sys.stdout.write(f"\nJSON report: {args.json}\n")
+    return 0 if all(check["ok"] for check in report["targets"]) else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

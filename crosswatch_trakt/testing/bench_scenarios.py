@@ -1,0 +1,328 @@
+"""The benchmark's workloads: the emulator child with the synthetic account; the conversion.
+
+The emulator runs in its own process so that the adapter's CPU time and peak memory are
+measured alone, and so the two do not share one GIL. Both processes use the same
+``ScaledClock`` (its origin is pickled with it; ``time.monotonic`` is system-wide), so the
+emulator's rate limits and the adapter's throttle see the same scaled seconds.
+
+The parent talks to the child over a ``multiprocessing`` pipe with ``(command, args)``
+tuples; see ``EmulatorChild.handle``. Host items the child hands out are built with the
+adapter's own conversion (``convert.trakt_media`` + ``mediaconv.media_to_host``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import json
+import random
+import resource
+import sys
+import time
+from collections.abc import Iterable
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from crosswatch_trakt.convert import trakt_history_row, trakt_media
+from crosswatch_trakt.keys import play_keys
+from crosswatch_trakt.mediaconv import media_to_host, play_to_host
+from crosswatch_trakt.testing.builders import generate_account
+from crosswatch_trakt.testing.catalog import Episode, Media, Movie, Season, media_json, media_key
+from crosswatch_trakt.testing.clock import ScaledClock, VirtualClock
+from crosswatch_trakt.testing.fake import FakeTrakt
+from crosswatch_trakt.testing.timefmt import format_ts
+
+__all__ = [
+    "USER",
+    "BenchSpec",
+    "EmulatorChild",
+    "child_main",
+    "conversion",
+    "convert_snapshot",
+    "host_item",
+]
+
+USER = "bench"
+DAY = 86400.0
+START = 1767225600.0  # 2026-01-01T00:00:00Z
+CONVERT_TARGET_S = 2.0
+
+
+@attrs.frozen
+class BenchSpec:
+    """The synthetic account and the size of each scenario's change."""
+
+    watchlist: int = 1000
+    movie_ratings: int = 1000
+    show_ratings: int = 200
+    season_ratings: int = 300
+    episode_ratings: int = 500
+    movie_plays: int = 2000
+    episode_plays: int = 8000
+    seed: int = 1
+    #: S3: plays and ratings made elsewhere (another app) between two runs
+    s3_plays: int = 5
+    s3_ratings: int = 1
+    #: S4: items the host adds through the adapter
+    s4_watchlist: int = 300
+    s4_ratings: int = 500
+    s4_plays: int = 1000
+    #: S5: plays the host removes by history id
+    s5_removes: int = 200
+
+    def ratings(self) -> dict[str, int]:
+        """Return the ratings per Trakt type."""
+        return {
+            "movies": self.movie_ratings,
+            "shows": self.show_ratings,
+            "seasons": self.season_ratings,
+            "episodes": self.episode_ratings,
+        }
+
+    @classmethod
+    def small(cls) -> BenchSpec:
+        """Return a tenth of the default sizes (a quick smoke run of the benchmark)."""
+        return cls(100, 100, 20, 30, 50, 200, 800, 1, 5, 1, 30, 50, 100, 20)  # fmt: skip
+
+
+def host_item(media: Media) -> dict[str, Any]:
+    """Return the host item for a catalogue item, through the adapter's own conversion."""
+    show = media.show.to_json() if isinstance(media, (Season, Episode)) else None
+    return media_to_host(trakt_media(media.type, media.to_json(), show))
+
+
+def peak_rss_mb() -> float:
+    """Return the process's peak resident memory since the last reset (Linux), in MB."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    scale = 1 if sys.platform == "darwin" else 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / scale / 1024
+
+
+def reset_peak_rss() -> None:
+    """Reset the peak-RSS mark where the kernel allows it (Linux ``clear_refs`` 5)."""
+    with contextlib.suppress(OSError):
+        Path("/proc/self/clear_refs").write_text("5")
+
+
+def history_rows(plays: int, movie_plays: int) -> list[dict[str, Any]]:
+    """Return ``GET /sync/history`` rows (as the emulator renders them) for a synthetic account."""
+    fake = FakeTrakt(clock=VirtualClock(start=START))
+    generate_account(fake, USER, watchlist=0, ratings=0, plays=plays, movie_plays=movie_plays)
+    history = sorted(
+        fake.users[USER].history.values(), key=lambda p: (p.watched_at, p.id), reverse=True
+    )
+    return [
+        {
+            "id": p.id,
+            "watched_at": format_ts(p.watched_at),
+            "action": p.action,
+            "type": p.media.type,
+            **media_json(p.media),
+        }
+        for p in history
+    ]
+
+
+def convert_snapshot(
+    text: str, stages: dict[str, float] | None = None
+) -> dict[str, dict[str, Any]]:
+    """Trakt history JSON -> host snapshot, with the adapter's real conversion and keys.
+
+    ``stages`` receives the CPU seconds of each step (``json``, ``rows``, ``keys``, ``host``).
+    """
+    marks = [time.process_time()]
+    rows = json.loads(text)
+    marks.append(time.process_time())
+    plays = [trakt_history_row(row) for row in rows]
+    marks.append(time.process_time())
+    keys = play_keys(plays)
+    marks.append(time.process_time())
+    snapshot = {key: play_to_host(play) for key, play in zip(keys, plays, strict=True)}
+    marks.append(time.process_time())
+    if stages is not None:
+        for name, (start, end) in zip(
+            ("json", "rows", "keys", "host"), itertools.pairwise(marks), strict=True
+        ):
+            stages[name] = round(end - start, 3)
+    return snapshot
+
+
+def conversion(total: int) -> dict[str, Any]:
+    """Measure the CPU time and memory of converting a ``total``-play snapshot."""
+    text = json.dumps(history_rows(total - total // 5, total // 5))
+    reset_peak_rss()
+    stages: dict[str, float] = {}
+    cpu0 = time.process_time()
+    snapshot = convert_snapshot(text, stages)
+    cpu = time.process_time() - cpu0
+    return {
+        "plays": total,
+        "json_mb": round(len(text) / 1e6, 1),
+        "host_items": len(snapshot),
+        "cpu_s": round(cpu, 3),
+        "stages_cpu_s": stages,
+        "peak_rss_mb": round(peak_rss_mb(), 1),
+        "target_s": CONVERT_TARGET_S,
+        "ok": cpu < CONVERT_TARGET_S,
+    }
+
+
+@attrs.define
+class EmulatorChild:
+    """The emulator, its synthetic account and the scenario helpers (in the child)."""
+
+    fake: FakeTrakt
+    spec: BenchSpec
+    rng: random.Random
+
+    @classmethod
+    def build(cls, clock: ScaledClock, spec: BenchSpec) -> EmulatorChild:
+        """Create the emulator at Trakt's limits and fill the benchmark account."""
+        fake = FakeTrakt(clock=clock)
+        generate_account(
+            fake,
+            USER,
+            watchlist=spec.watchlist,
+            ratings=0,
+            plays=spec.episode_plays,
+            movie_plays=spec.movie_plays,
+            seed=spec.seed,
+        )
+        child = cls(fake, spec, random.Random(spec.seed + 1))
+        child._rate_all_types()
+        return child
+
+    def _user_has(self, attr: str, media: Media) -> bool:
+        return media_key(media) in getattr(self.fake.users[USER], attr)
+
+    def _unrated(self, pool: Iterable[Media], count: int) -> list[Media]:
+        chosen = [m for m in pool if not self._user_has("ratings", m)]
+        return chosen[:count]
+
+    def _rate_all_types(self) -> None:
+        cat, spec, now = self.fake.catalog, self.spec, self.fake.clock.time()
+        pools: list[tuple[Iterable[Media], int]] = [
+            (cat.movies.values(), spec.movie_ratings),
+            (cat.shows.values(), spec.show_ratings),
+            (cat.seasons.values(), spec.season_ratings),
+            (cat.episodes.values(), spec.episode_ratings),
+        ]
+        for pool, count in pools:
+            for media in self._unrated(pool, count):
+                when = now - 365 * DAY + self.rng.random() * 364 * DAY
+                self.fake.rate(USER, media, self.rng.randint(1, 10), when)
+
+    def _played(self) -> tuple[list[Movie], list[Episode]]:
+        plays = self.fake.users[USER].history.values()
+        movies = {p.media.trakt: p.media for p in plays if isinstance(p.media, Movie)}
+        episodes = {p.media.trakt: p.media for p in plays if isinstance(p.media, Episode)}
+        return sorted(movies.values(), key=lambda m: m.trakt), sorted(
+            episodes.values(), key=lambda e: e.trakt
+        )
+
+    def counts(self) -> dict[str, Any]:
+        """Return what the account holds now (and whether any play is duplicated)."""
+        user = self.fake.users[USER]
+        seen: set[tuple[tuple[str, int], float]] = set()
+        duplicates = 0
+        for play in user.history.values():
+            mark = (media_key(play.media), play.watched_at)
+            duplicates += mark in seen
+            seen.add(mark)
+        kinds: dict[str, int] = {}
+        for media_type, _trakt in user.ratings:
+            kinds[media_type] = kinds.get(media_type, 0) + 1
+        return {
+            "watchlist": len(user.watchlist),
+            "ratings": len(user.ratings),
+            "ratings_by_type": kinds,
+            "plays": len(user.history),
+            "movie_plays": sum(isinstance(p.media, Movie) for p in user.history.values()),
+            "duplicate_plays": duplicates,
+        }
+
+    def outside_changes(self) -> dict[str, int]:
+        """S3: another app records new episode plays and rates a movie, right now."""
+        _movies, episodes = self._played()
+        now = self.fake.clock.time()
+        for index in range(self.spec.s3_plays):
+            self.fake.add_play(USER, episodes[index], now - index * 60)
+        for movie in self._unrated(self.fake.catalog.movies.values(), self.spec.s3_ratings):
+            self.fake.rate(USER, movie, 7, now)
+        return {"plays": self.spec.s3_plays, "ratings": self.spec.s3_ratings}
+
+    def s4_items(self) -> dict[str, list[dict[str, Any]]]:
+        """S4: host items to add: new watchlist movies, new ratings, new plays."""
+        spec, cat, now = self.spec, self.fake.catalog, self.fake.clock.time()
+        fresh = [
+            cat.add_movie(
+                f"Bench New Movie {i}", 2020 + i % 6, {"tmdb": 8_000_000 + i, "imdb": f"tt8{i:07d}"}
+            )
+            for i in range(spec.s4_watchlist)
+        ]
+        watchlist = [{**host_item(m), "listed_at": format_ts(now)} for m in fresh]
+        n_seasons = spec.s4_ratings // 10
+        n_episodes = spec.s4_ratings // 5
+        rated_pool = [
+            *self._unrated(cat.movies.values(), spec.s4_ratings - n_seasons - n_episodes),
+            *self._unrated(cat.seasons.values(), n_seasons),
+            *self._unrated(cat.episodes.values(), n_episodes),
+        ]
+        ratings = [
+            {**host_item(m), "rating": 1 + i % 10, "rated_at": format_ts(now - i * 60)}
+            for i, m in enumerate(rated_pool)
+        ]
+        movies, episodes = self._played()
+        plays: list[dict[str, Any]] = []
+        for i in range(spec.s4_plays):
+            media: Media = movies[i % len(movies)] if i % 5 == 0 else episodes[i % len(episodes)]
+            minute = int((now - 30 * DAY + self.rng.random() * 29 * DAY) // 60) * 60
+            plays.append({**host_item(media), "watched_at": format_ts(minute)})
+        return {"watchlist": watchlist, "ratings": ratings, "history": plays}
+
+    def handle(self, command: str, args: Any) -> Any:
+        """Run one command from the parent and return its answer."""
+        if command == "log":
+            with self.fake.lock:
+                entries = [(e.method, e.path, e.status, e.time) for e in self.fake.log]
+                self.fake.log.clear()
+            return entries
+        if command == "counts":
+            return self.counts()
+        if command == "outside_changes":
+            return self.outside_changes()
+        if command == "s4_items":
+            return self.s4_items()
+        raise ValueError(f"unknown benchmark command {command!r}")
+
+
+def child_main(conn: Connection, clock: ScaledClock, spec: BenchSpec) -> None:
+    """Build and serve the emulator, send its credentials, then answer commands until stop."""
+    child = EmulatorChild.build(clock, spec)
+    tokens = child.fake.issue_tokens(USER)
+    with child.fake.serve() as fake:
+        conn.send(
+            {
+                "base_url": fake.base_url,
+                "client_id": fake.client_id,
+                "client_secret": fake.client_secret,
+                "access_token": tokens["access_token"],
+                "refresh_token": tokens["refresh_token"],
+                "expires_at": tokens["created_at"] + tokens["expires_in"],
+                "counts": child.counts(),
+            }
+        )
+        while True:
+            command, args = conn.recv()
+            if command == "stop":
+                conn.send(None)
+                return
+            conn.send(child.handle(command, args))
