@@ -73,6 +73,17 @@ def test_remaining_zero_waits_until_reset() -> None:
     assert throttle.read.acquire() == pytest.approx(1 / 3.33)
 
 
+def test_whole_second_until_never_holds_longer_than_a_period() -> None:
+    """A write whose ``until`` is rounded up to the next whole second waits one period at most."""
+    clock = VirtualClock(start=1767225600.4)
+    throttle = Throttle.from_config(RateLimitConfig(), clock)
+    throttle.write.acquire()
+    until = format_ts_seconds(1767225602.0)  # 1.6 s away: the emulator rounds up too
+    header = {"name": "AUTHED_API_POST_LIMIT", "period": 1, "limit": 1, "remaining": 0}
+    throttle.observe("POST", json.dumps({**header, "until": until}))
+    assert throttle.write.acquire() == pytest.approx(1.0 + 0.01)
+
+
 def test_post_header_goes_to_the_write_bucket() -> None:
     """An AUTHED_API_POST_LIMIT header adapts the write bucket, even on a GET answer."""
     clock = VirtualClock()

@@ -132,10 +132,13 @@ class Bucket:
                     period = max(period, self._config_seconds)
                 self.window_limit, self.window_seconds = limit, period
             if info.remaining is not None:
+                period = info.period or self.window_seconds
                 if info.until is not None:
-                    reset = now + max(0.0, info.until - self.clock.time())
+                    # ``until`` comes in whole seconds (rounded up); the window holds this
+                    # request, so it resets at most one period from now: never wait longer.
+                    reset = now + min(max(0.0, info.until - self.clock.time()), period)
                 else:
-                    reset = now + (info.period or self.window_seconds)
+                    reset = now + period
                 self._server_remaining, self._server_reset = info.remaining, reset
 
     def state(self) -> dict[str, Any]:
