@@ -153,12 +153,6 @@ def test_conflicting_ids_never_merge_two_titles(
     assert len(fake_trakt.users["alice"].ratings) == 2
 
 
-@pytest.mark.xfail(
-    reason="features/index.py AliasIndex.find returns the first indexed item sharing any alias: "
-    "an item whose tmdb id is movie A's and imdb id is movie B's is matched to one of them and "
-    "skipped, though the index shows the ids belong to two different Trakt items",
-    strict=True,
-)
 def test_conflicting_ids_of_two_indexed_items_are_not_skipped(
     pm: pluggy.PluginManager, fake_trakt: FakeTrakt, host_context: HostContext
 ) -> None:
@@ -169,6 +163,10 @@ def test_conflicting_ids_of_two_indexed_items_are_not_skipped(
     mixed = {"type": "movie", "ids": {"tmdb": a.ids["tmdb"], "imdb": b.ids["imdb"]}}
     result = apply(pm, host_context, "ratings", [{**mixed, "rating": 5}])
     assert result["skipped_keys"] == []
+    assert result["confirmed_keys"] == []
+    (entry,) = result["unresolved"]
+    assert entry["reason"] == "conflicting_ids"
+    assert fake_trakt.log_count(method="POST") == 0
 
 
 def test_episodes_without_numbers_or_show_ids(

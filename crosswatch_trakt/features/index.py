@@ -20,6 +20,7 @@ __all__ = [
     "Parsed",
     "dry_run_result",
     "host_to_media_only",
+    "locate",
     "no_fields",
     "parse_items",
     "present_only",
@@ -97,13 +98,29 @@ class AliasIndex:
         for alias in keys.aliases(media):
             self.by_alias.setdefault(alias, []).append((key, media))
 
-    def find(self, media: MediaRef) -> str | None:
-        """Return the key of the indexed item that is ``media``, or ``None``."""
+    def matches(self, media: MediaRef) -> list[str]:
+        """Return the keys of every indexed item that is ``media`` (more than one: a conflict)."""
+        found: dict[str, None] = {}
         for alias in sorted(keys.aliases(media)):
             for key, other in self.by_alias.get(alias, ()):
-                if keys.same_media(media, other):
-                    return key
-        return None
+                if key not in found and keys.same_media(media, other):
+                    found[key] = None
+        return list(found)
+
+
+def locate(present: AliasIndex, entry: Parsed[Any], ledger: Ledger) -> tuple[bool, str | None]:
+    """Return ``(usable, key)``: the snapshot key ``entry`` stands for, or ``None`` if absent.
+
+    An item whose ids point at two different items of the snapshot (say movie A's tmdb id and
+    movie B's imdb id) cannot be trusted either way: it is booked ``conflicting_ids`` and
+    ``usable`` is false.
+    """
+    found = present.matches(entry.value.media)
+    if len(found) > 1:
+        detail = "its ids point at different items on Trakt: " + ", ".join(sorted(found))
+        ledger.fail(entry.key, entry.item, "conflicting_ids", detail)
+        return False, None
+    return True, (found[0] if found else None)
 
 
 @attrs.frozen
@@ -129,7 +146,9 @@ def present_only(
     todo: list[Parsed[M]] = []
     targets: dict[str, str] = {}
     for entry in parsed:
-        found = present.find(entry.value.media)
+        usable, found = locate(present, entry, ledger)
+        if not usable:
+            continue
         if found is None:
             ledger.skip(entry.key)
         else:

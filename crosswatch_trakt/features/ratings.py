@@ -22,6 +22,7 @@ from crosswatch_trakt.features.index import (
     Parsed,
     dry_run_result,
     host_to_media_only,
+    locate,
     no_fields,
     parse_items,
     present_only,
@@ -85,8 +86,13 @@ class RatingsFeature:
         present, snapshot = AliasIndex.of(cache.all_items()), cache.all_items()
         memory = UnresolvedMemory.for_account(self.account, UNRESOLVED)
         todo: list[Parsed[Rating]] = []
+        replaces: dict[str, str] = {}
         for entry in parsed:
-            found = present.find(entry.value.media)
+            usable, found = locate(present, entry, ledger)
+            if not usable:
+                continue
+            if found is not None:
+                replaces[entry.key] = found
             if found is not None and snapshot[found].get("rating") == entry.value.rating:
                 ledger.skip(entry.key)
             elif (held := memory.held_back(entry.key, entry.value.media)) is not None:
@@ -101,9 +107,7 @@ class RatingsFeature:
         memory.save()
         for entry in written:
             section = cache.types.setdefault(_kind(entry.value.media), TypeSection())
-            old = present.find(entry.value.media)
-            if old is not None:
-                section.items.pop(old, None)
+            section.items.pop(replaces.get(entry.key, entry.key), None)
             section.items[entry.key] = rating_to_host(entry.value)
         self._after_write(cache, written)
         get_logger(self.name).info("apply.adds.done", **ledger.counts())

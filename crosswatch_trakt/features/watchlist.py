@@ -20,6 +20,7 @@ from crosswatch_trakt.features.index import (
     AliasIndex,
     Parsed,
     dry_run_result,
+    locate,
     no_fields,
     parse_items,
     present_only,
@@ -71,7 +72,10 @@ class WatchlistFeature:
         memory = UnresolvedMemory.for_account(self.account, UNRESOLVED)
         todo: list[Parsed[WatchlistEntry]] = []
         for entry in parsed:
-            if present.find(entry.value.media) is not None:
+            usable, found = locate(present, entry, ledger)
+            if not usable:
+                continue
+            if found is not None:
                 ledger.skip(entry.key)
             elif (held := memory.held_back(entry.key, entry.value.media)) is not None:
                 ledger.fail(entry.key, entry.item, "previously_not_found", held.describe())

@@ -244,3 +244,18 @@ def test_ambiguous_add_is_resent_once(
     accounted(result, 2)
     assert result["unresolved"] == []
     assert len(fake_trakt.users["alice"].watchlist) == 2
+
+
+def test_conflicting_ids_are_reported(
+    pm: pluggy.PluginManager, fake_trakt: FakeTrakt, host_context: HostContext
+) -> None:
+    """An item whose ids name two listed movies is conflicting_ids, not skipped or removed."""
+    a, b = add_movies(fake_trakt, 2)
+    fake_trakt.watchlist_add("alice", a)
+    fake_trakt.watchlist_add("alice", b)
+    mixed = {"type": "movie", "ids": {"tmdb": a.ids["tmdb"], "imdb": b.ids["imdb"]}}
+    added = adds(pm, host_context, [mixed])
+    removed = removes(pm, host_context, [mixed])
+    for result in (added, removed):
+        assert [e["reason"] for e in result["unresolved"]] == ["conflicting_ids"]
+    assert len(fake_trakt.users["alice"].watchlist) == 2
