@@ -109,7 +109,7 @@ class RatingsFeature:
             section = cache.types.setdefault(_kind(entry.value.media), TypeSection())
             section.items.pop(replaces.get(entry.key, entry.key), None)
             section.items[entry.key] = rating_to_host(entry.value)
-        self._after_write(cache, written)
+        self._after_write(cache, todo if writer.sent else [])
         get_logger(self.name).info("apply.adds.done", **ledger.counts())
         return ledger.result()
 
@@ -129,7 +129,7 @@ class RatingsFeature:
             cache.types.setdefault(_kind(entry.value.media), TypeSection()).items.pop(
                 targets[entry.key], None
             )
-        self._after_write(cache, written)
+        self._after_write(cache, todo if writer.sent else [])
         get_logger(self.name).info("apply.removes.done", **ledger.counts())
         return ledger.result()
 
@@ -159,11 +159,11 @@ class RatingsFeature:
         )
         return cache
 
-    def _after_write(self, cache: RatingsCache, written: Sequence[Parsed[Any]]) -> None:
-        """Put confirmed writes into the cache; their types are re-read on the next index."""
-        if not written:
+    def _after_write(self, cache: RatingsCache, sent: Sequence[Parsed[Any]]) -> None:
+        """Save the cache with confirmed writes in it; the types sent are re-read next time."""
+        if not sent:
             return
-        for kind in {_kind(entry.value.media) for entry in written}:
+        for kind in {_kind(entry.value.media) for entry in sent}:
             cache.types.setdefault(kind, TypeSection()).stale = True
         self.account.store.save(CACHE, cache)
         self.account.activities.invalidate()

@@ -89,7 +89,7 @@ class WatchlistFeature:
         memory.forget_all(entry.key for entry in written)
         for entry in written:
             shadow.items[entry.key] = watchlist_to_host(entry.value)
-        self._after_write(shadow, bool(written))
+        self._after_write(shadow, writer.sent > 0)
         memory.save()
         self._log().info("apply.adds.done", **ledger.counts())
         return ledger.result()
@@ -108,7 +108,7 @@ class WatchlistFeature:
         written = writer.write(todo, "/sync/watchlist/remove", no_fields)
         for entry in written:
             shadow.items.pop(targets[entry.key], None)
-        self._after_write(shadow, bool(written))
+        self._after_write(shadow, writer.sent > 0)
         self._log().info("apply.removes.done", **ledger.counts())
         return ledger.result()
 

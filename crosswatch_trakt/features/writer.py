@@ -42,6 +42,8 @@ class ChunkWriter(Generic[M]):
     context: HostContext
     ledger: Ledger
     stopped: TraktError | None = None
+    #: how many chunks were posted (answered or not): anything sent may have changed Trakt
+    sent: int = 0
 
     def __attrs_post_init__(self) -> None:
         self.stopped = self.account.stops.stopped(self.feature, self.context.run_id)
@@ -84,7 +86,7 @@ class ChunkWriter(Generic[M]):
         if not sent:
             return []
         try:
-            answer = self._post(path, body.json)
+            answer, resent = self._post(path, body.json)
         except TraktError as exc:
             if exc.reason in FATAL_REASONS:
                 self.stopped = exc
@@ -93,7 +95,8 @@ class ChunkWriter(Generic[M]):
             return []
         answer = answer if isinstance(answer, Mapping) else {}
         missing = match_not_found(body, answer.get("not_found"))
-        existing = _existing_only(answer)
+        # after a resend, "existing" is what the lost first send wrote: ours, so confirmed
+        existing = frozenset() if resent else _existing_only(answer)
         written: list[Parsed[M]] = []
         for index in sorted(body.sent_indexes()):
             entry = chunk[index]
@@ -109,13 +112,15 @@ class ChunkWriter(Generic[M]):
         self._tally(answer)
         return written
 
-    def _post(self, path: str, body: Mapping[str, Any]) -> Any:
+    def _post(self, path: str, body: Mapping[str, Any]) -> tuple[Any, bool]:
+        """Post once; return the answer and whether it took a resend."""
+        self.sent += 1
         try:
-            return self.account.session.post_json(path, body, feature=self.feature)
+            return self.account.session.post_json(path, body, feature=self.feature), False
         except AmbiguousWrite:
             get_logger(self.feature).warning("apply.ambiguous_resend", path=path)
             self.ledger.bump("ambiguous_resends")
-            return self.account.session.post_json(path, body, feature=self.feature)
+            return self.account.session.post_json(path, body, feature=self.feature), True
 
     def _tally(self, answer: Mapping[str, Any]) -> None:
         for field in ("added", "existing", "deleted", "updated"):

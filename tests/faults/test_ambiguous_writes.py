@@ -66,18 +66,7 @@ def _seen(fake: FakeTrakt, path: str) -> int:
     return fake.log_count(method="POST", path=path)
 
 
-WATCHLIST_EXISTING = pytest.mark.xfail(
-    reason="features/writer.py ChunkWriter._chunk books the resent chunk's 'existing' items as "
-    "skipped though the first (lost) send wrote them; with nothing 'written' the watchlist "
-    "shadow is not updated, so an index in the same run misses the items",
-    strict=True,
-)
-
-
-@pytest.mark.parametrize(
-    "case",
-    [pytest.param(c, marks=WATCHLIST_EXISTING) if c == "watchlist_add" else c for c in CASES],
-)
+@pytest.mark.parametrize("case", list(CASES))
 def test_apply_then_drop(host: Host, case: str) -> None:
     """The lost answer is settled (resent, or read back for plays): done once, all confirmed."""
     kind, feature, path, prepare = CASES[case]
