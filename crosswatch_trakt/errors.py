@@ -130,9 +130,22 @@ class IncompleteRead(TraktError):
 
 
 class AmbiguousWrite(HttpError):
-    """A write was sent but its outcome is unknown (timeout, dropped connection, 5xx)."""
+    """A write was sent but its outcome is unknown (timeout, dropped connection, 5xx).
+
+    ``may_still_apply`` says whether Trakt may still be working on the request. It is true
+    when the client gave up waiting (a read timeout: a slow server can apply the write after
+    any read-back has looked) and when the cause is unknown; false when Trakt has finished
+    with the request: it answered an error status (a 5xx after the body was sent), or the
+    connection was dropped after it was sent (closed or reset, or the answer broken off).
+    Only a write that cannot still apply may be settled by reading back and resending what
+    is missing.
+    """
 
     reason = "ambiguous_write"
+
+    def __init__(self, message: str, *, may_still_apply: bool = True, **kw: object) -> None:
+        self.may_still_apply = may_still_apply
+        super().__init__(message, **kw)  # type: ignore[arg-type]
 
 
 def _header_int(headers: Mapping[str, str], name: str) -> int | None:

@@ -1,13 +1,16 @@
 """History writes: adds that never duplicate a play, and removes by history id.
 
 Adds go in chunks. When a chunk's outcome is unknown (``AmbiguousWrite``: a timeout, a
-dropped connection, a 5xx after sending) nothing is resent blindly: the plays of the
-chunk's items are read back over the chunk's minutes (``read_windows``), the plays now on
-Trakt that were not there before are booked as confirmed, and only the missing ones are
-sent again (at most ``MAX_SENDS`` times). The read-back waits ``SETTLE_SECONDS`` first, so
-a write Trakt was still processing when the connection broke has landed by then. When
-the read-back itself fails the chunk's plays are ``ambiguous_write`` and are never resent
-in this run; the next run's index finds them.
+dropped connection, a 5xx after sending) nothing is resent blindly: after ``SETTLE_SECONDS``
+the plays of the chunk's items are read back over the chunk's minutes (``read_windows``) and
+the plays now on Trakt that were not there before are booked as confirmed. What is missing
+is resent in this run (at most ``MAX_SENDS`` sends in all) only when Trakt has finished with
+the request (``AmbiguousWrite.may_still_apply`` false: it answered a 5xx, or the connection
+was dropped after sending; an unreadable 2xx). After a client timeout Trakt may still apply
+the write after the read-back looked, so a resend could make a second play: the missing
+plays are ``ambiguous_write`` instead, kept ``uncertain`` (the cache marks them pending) and
+the next run's add, against a fresh index, sends only those that never landed. When the
+read-back itself fails the chunk's plays are ``ambiguous_write`` too, never resent in this run.
 Removes by history id are idempotent, so an ambiguous remove is simply sent once more.
 """
 
@@ -35,7 +38,7 @@ from crosswatch_trakt.models import Play
 if TYPE_CHECKING:
     from crosswatch_trakt.account import TraktAccount
 
-__all__ = ["MAX_SENDS", "SETTLE_SECONDS", "AddWriter", "PlayIn", "RemoveWriter"]
+__all__ = ["LATE_WRITE", "MAX_SENDS", "SETTLE_SECONDS", "AddWriter", "PlayIn", "RemoveWriter"]
 
 FEATURE = "history"
 #: how often one play may be sent when every answer is lost (each after a read-back)
@@ -43,6 +46,12 @@ MAX_SENDS = 3
 #: the wait before reading back a write whose answer was lost, so a write Trakt is still
 #: processing has landed before the adapter looks for it
 SETTLE_SECONDS = 10.0
+#: the detail of a play a timed-out write may still add (not on Trakt at the read-back)
+LATE_WRITE = (
+    "Trakt did not answer the write in time and may still apply it, and the play was not "
+    "on Trakt when read back; it is not resent now: the play will be checked against "
+    "Trakt again before it is ever re-sent."
+)
 
 
 @attrs.frozen
@@ -62,6 +71,11 @@ def _total(answer: Mapping[str, Any], *fields: str) -> int:
         if isinstance(counts, Mapping):
             total += sum(v for v in counts.values() if isinstance(v, int))
     return total
+
+
+def _still_applying(exc: TraktError) -> bool:
+    """Return whether Trakt may still apply the failed write (the client stopped waiting)."""
+    return isinstance(exc, AmbiguousWrite) and exc.may_still_apply
 
 
 def _unknown_outcome(exc: TraktError) -> bool:
@@ -152,7 +166,10 @@ class AddWriter(_Writer):
                     return
                 self.ledger.bump("ambiguous_writes")
                 self.account.session.log(FEATURE).warning(
-                    "apply.adds.ambiguous", plays=len(sent), attempt=attempt
+                    "apply.adds.ambiguous",
+                    plays=len(sent),
+                    attempt=attempt,
+                    may_still_apply=_still_applying(exc),
                 )
                 pending = self._settle(sent, exc)
                 if not pending:
@@ -209,6 +226,14 @@ class AddWriter(_Writer):
         for entry in landed:
             self._confirm(entry, seen=True)
         self.ledger.bump("reconciled", len(landed))
+        if missing and _still_applying(exc):
+            # Trakt may apply the write after the read-back looked: resending could make a
+            # second play. Leave it to the next run's fresh index (the cache marks it pending).
+            self.uncertain += missing
+            self.ledger.bump("left_for_next_run", len(missing))
+            for entry in missing:
+                self.ledger.fail(entry.key, entry.item, "ambiguous_write", LATE_WRITE)
+            return []
         return missing
 
     def _reconcile(self, plays: list[PlayIn]) -> tuple[list[PlayIn], list[PlayIn]]:

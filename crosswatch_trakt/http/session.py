@@ -4,6 +4,11 @@ One ``requests.Session`` per account (keep-alive) with Trakt's required headers.
 retried on transient answers within the retry budget; writes are resent only when Trakt
 certainly did not apply them (429, 401, a connection that was never made). A 401 gets one
 token refresh and one retry. Bodies are parsed as JSON only when they say they are JSON.
+
+Any other failure after a write was sent raises ``AmbiguousWrite``, whose ``may_still_apply``
+says whether Trakt may still be working on it: true when the client timed out waiting for the
+answer, false when Trakt has finished with the request (it answered a 5xx, or the connection
+was closed, reset or broken off after sending).
 """
 
 from __future__ import annotations
@@ -14,6 +19,8 @@ from typing import Any, Protocol
 
 import attrs
 import requests
+from urllib3.exceptions import MaxRetryError
+from urllib3.exceptions import TimeoutError as Urllib3Timeout
 
 from crosswatch_trakt._version import __version__
 from crosswatch_trakt.clock import Clock
@@ -37,10 +44,35 @@ from crosswatch_trakt.http.retry import (
 from crosswatch_trakt.http.throttle import Throttle
 from crosswatch_trakt.log import get_logger
 
-__all__ = ["TokenProvider", "TraktSession"]
+__all__ = ["TokenProvider", "TraktSession", "may_still_apply"]
 
 USER_AGENT = f"crosswatch-trakt/{__version__}"
 AMBIGUOUS_STATUSES = frozenset({500, 502, 503, 504, 520, 521, 522, 524})
+#: gateway timeouts: the proxy stopped waiting, Trakt's backend may still apply the write
+GATEWAY_TIMEOUTS = frozenset({504, 524})
+#: failures after sending where Trakt has finished with the request (unless a timeout is inside)
+FINISHED_FAILURES = (
+    requests.ConnectionError,
+    requests.exceptions.ChunkedEncodingError,
+    requests.exceptions.ContentDecodingError,
+)
+
+
+def may_still_apply(exc: requests.RequestException) -> bool:
+    """Return whether Trakt may still apply a sent write that got no answer.
+
+    A timeout means the client stopped waiting while the server may still be working;
+    a connection closed, reset or broken off means the server is done with the request.
+    Any other (unknown) failure counts as "may still apply".
+    """
+    if isinstance(exc, requests.Timeout):
+        return True
+    reason = exc.args[0] if exc.args else None
+    if isinstance(reason, MaxRetryError):
+        reason = reason.reason
+    if isinstance(reason, Urllib3Timeout | TimeoutError):
+        return True
+    return not isinstance(exc, FINISHED_FAILURES)
 
 
 class TokenProvider(Protocol):
@@ -191,6 +223,7 @@ class TraktSession:
                     f"The write to {path} was sent but no answer arrived "
                     f"({type(exc).__name__}); it may or may not have been applied.",
                     url=path,
+                    may_still_apply=may_still_apply(exc),
                 ) from None
             status = response.status_code
             if status == 401 and not refreshed:
@@ -205,6 +238,7 @@ class TraktSession:
                     "it may or may not have been applied.",
                     status=status,
                     url=path,
+                    may_still_apply=status in GATEWAY_TIMEOUTS,
                 )
             if 200 <= status < 300:
                 return json_body(response, path)
