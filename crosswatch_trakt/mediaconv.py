@@ -274,12 +274,30 @@ def rating_to_host(rating: Rating) -> dict[str, Any]:
 
 def play_to_host(play: Play) -> dict[str, Any]:
     """Convert a ``Play`` to a host item dict (``watched_at``, ``action``, ``trakt_history_id``)."""
-    return {
-        **media_to_host(play.media),
-        "watched_at": _stamp(play.watched_at),
-        "action": play.action,
-        "trakt_history_id": play.history_id,
-    }
+    media = play.media
+    watched_at = play.watched_at
+    stamp = format_datetime(watched_at) if isinstance(watched_at, datetime) else watched_at
+    # media_to_host's fields and then the play's, built in one go (this is the hot path)
+    if media.type == "episode":
+        show_ids = media.show_ids
+        return {
+            "type": "episode",
+            "title": media.title,
+            "year": media.year,
+            "ids": media.ids.as_dict(),
+            "show_ids": None if show_ids is None else show_ids.as_dict(),
+            "show_title": media.show_title,
+            "season": media.season,
+            "episode": media.episode,
+            "watched_at": stamp,
+            "action": play.action,
+            "trakt_history_id": play.history_id,
+        }
+    host = media_to_host(media)
+    host["watched_at"] = stamp
+    host["action"] = play.action
+    host["trakt_history_id"] = play.history_id
+    return host
 
 
 def collection_to_host(entry: CollectionEntry) -> dict[str, Any]:

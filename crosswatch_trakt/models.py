@@ -28,6 +28,9 @@ __all__ = [
     "Problem",
     "Rating",
     "WatchlistEntry",
+    "normal_ids",
+    "normal_play",
+    "utc_minute_text",
     "with_minute",
 ]
 
@@ -37,13 +40,22 @@ MEDIA_TYPES: tuple[MediaType, ...] = ("movie", "show", "season", "episode")
 ID_NAMESPACES: tuple[str, ...] = ("trakt", "slug", "imdb", "tmdb", "tvdb")
 
 
+#: the one shared empty ``Ids.other`` (read-only, so sharing it is safe)
+_EMPTY_MAP: Mapping[str, str | int] = MappingProxyType({})
+_UTC = timezone.utc
+
+
 def _frozen_map(value: Mapping[str, str | int] | None) -> Mapping[str, str | int]:
-    return MappingProxyType(dict(sorted((value or {}).items())))
+    if not value:
+        return _EMPTY_MAP
+    return MappingProxyType(dict(sorted(value.items())))
 
 
 def _utc(value: datetime | None) -> datetime | None:
     if value is None:
         return None
+    if value.tzinfo is _UTC:  # astimezone(UTC) would return the value itself
+        return value
     if value.tzinfo is None:
         value = value.replace(tzinfo=timezone.utc)
     return value.astimezone(timezone.utc)
@@ -57,10 +69,36 @@ def _utc_required(value: datetime) -> datetime:
 
 def with_minute(value: datetime) -> datetime:
     """Return ``value`` in UTC truncated to the minute (a naive value is taken as UTC)."""
+    if type(value) is datetime and value.tzinfo is _UTC and not value.second | value.microsecond:
+        return value  # already UTC, to the minute (what ``replace`` would give, equal)
     return _utc_required(value).replace(second=0, microsecond=0)
 
 
+#: ``YYYY-MM-DD`` by proleptic ordinal, filled as days are seen (bounded), and every ``HH:MM``
+_DAYS: dict[int, str] = {}
+_DAYS_SIZE = 40_000
+_HHMM = tuple(f"{hour:02d}:{minute:02d}" for hour in range(24) for minute in range(60))
+
+
+def utc_minute_text(value: object) -> str | None:
+    """Return ``YYYY-MM-DDTHH:MM`` of a UTC ``datetime`` (year 1000 on), else None; days cached.
+
+    It is what ``strftime("%Y-%m-%dT%H:%M")`` gives, for the date-times in plays and keys.
+    """
+    if type(value) is not datetime or value.tzinfo is not _UTC or value.year < 1000:
+        return None
+    ordinal = value.toordinal()
+    day = _DAYS.get(ordinal)
+    if day is None:
+        if len(_DAYS) >= _DAYS_SIZE:
+            _DAYS.clear()
+        day = _DAYS[ordinal] = value.strftime("%Y-%m-%d")
+    return f"{day}T{_HHMM[value.hour * 60 + value.minute]}"
+
+
 def _play_time(value: datetime | Literal["released"]) -> datetime | Literal["released"]:
+    if type(value) is datetime and value.tzinfo is _UTC and not value.second | value.microsecond:
+        return value
     if isinstance(value, datetime):
         return with_minute(value)
     if value == "released":
@@ -94,16 +132,43 @@ class Ids:
 
     def standard(self) -> dict[str, str | int]:
         """Return the non-null standard ids (trakt, slug, imdb, tmdb, tvdb) as a flat dict."""
-        values = (self.trakt, self.slug, self.imdb, self.tmdb, self.tvdb)
-        return {ns: v for ns, v in zip(ID_NAMESPACES, values, strict=True) if v is not None}
+        result: dict[str, str | int] = {}
+        # unrolled in ID_NAMESPACES order (this is on every hot path)
+        if self.trakt is not None:
+            result["trakt"] = self.trakt
+        if self.slug is not None:
+            result["slug"] = self.slug
+        if self.imdb is not None:
+            result["imdb"] = self.imdb
+        if self.tmdb is not None:
+            result["tmdb"] = self.tmdb
+        if self.tvdb is not None:
+            result["tvdb"] = self.tvdb
+        return result
 
     def flat(self) -> dict[str, str | int]:
         """Return every non-null id as a flat dict (extra namespaces with dotted names)."""
-        return {**self.standard(), **self.other}
+        result = self.standard()
+        if self.other:
+            result.update(self.other)
+        return result
 
     def as_dict(self) -> dict[str, Any]:
         """Return the non-null ids in Trakt's shape (dotted extra names nested again)."""
-        result: dict[str, Any] = self.standard()
+        result: dict[str, Any] = {}
+        # ``standard()`` inline, in ID_NAMESPACES order (host items are built from this)
+        if self.trakt is not None:
+            result["trakt"] = self.trakt
+        if self.slug is not None:
+            result["slug"] = self.slug
+        if self.imdb is not None:
+            result["imdb"] = self.imdb
+        if self.tmdb is not None:
+            result["tmdb"] = self.tmdb
+        if self.tvdb is not None:
+            result["tvdb"] = self.tvdb
+        if not self.other:
+            return result
         for name, value in self.other.items():
             head, dot, tail = name.partition(".")
             if dot:
@@ -113,6 +178,28 @@ class Ids:
             else:
                 result[name] = value
         return result
+
+
+_SET_IDS = tuple(Ids.__dict__[name].__set__ for name in (*ID_NAMESPACES, "other"))
+
+
+def normal_ids(
+    trakt: int | None, slug: str | None, imdb: str | None, tmdb: int | None, tvdb: int | None
+) -> Ids:
+    """Return ``Ids(trakt, slug, imdb, tmdb, tvdb)`` of values known to be normal, built faster.
+
+    For ``keys.normalize_ids``'s fast path: no converter runs (``other`` is the shared empty
+    mapping ``Ids`` would get), the result equals the one the constructor gives.
+    """
+    ids: Ids = object.__new__(Ids)
+    set_trakt, set_slug, set_imdb, set_tmdb, set_tvdb, set_other = _SET_IDS
+    set_trakt(ids, trakt)
+    set_slug(ids, slug)
+    set_imdb(ids, imdb)
+    set_tmdb(ids, tmdb)
+    set_tvdb(ids, tvdb)
+    set_other(ids, _EMPTY_MAP)
+    return ids
 
 
 @attrs.frozen
@@ -159,6 +246,29 @@ class Play:
     watched_at: datetime | Literal["released"] = attrs.field(converter=_play_time)
     action: str | None = None
     history_id: int | None = None
+
+
+_SET_PLAY = tuple(Play.__dict__[name].__set__ for name in ("media", "watched_at", "action"))
+_SET_HISTORY_ID = Play.__dict__["history_id"].__set__
+
+
+def normal_play(
+    media: MediaRef, watched_at: datetime, action: str | None, history_id: int | None
+) -> Play:
+    """Return ``Play(media, watched_at, action, history_id)`` for a UTC ``watched_at``, faster.
+
+    ``watched_at`` must be a ``datetime`` in ``timezone.utc`` (seconds are dropped here, as
+    the converter would); the result equals the one the constructor gives.
+    """
+    if watched_at.second or watched_at.microsecond:
+        watched_at = watched_at.replace(second=0, microsecond=0)
+    play: Play = object.__new__(Play)
+    set_media, set_watched_at, set_action = _SET_PLAY
+    set_media(play, media)
+    set_watched_at(play, watched_at)
+    set_action(play, action)
+    _SET_HISTORY_ID(play, history_id)
+    return play
 
 
 @attrs.frozen

@@ -12,13 +12,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from crosswatch_trakt import convert
-from crosswatch_trakt.convert import (
-    trakt_collection_rows,
-    trakt_history_row,
-    trakt_media,
-    trakt_rating_row,
-    trakt_watchlist_row,
-)
 from crosswatch_trakt.keys import item_key
 from crosswatch_trakt.mediaconv import (
     collection_to_host,
@@ -42,6 +35,13 @@ from crosswatch_trakt.models import (
     Problem,
     Rating,
     WatchlistEntry,
+)
+from crosswatch_trakt.traktrows import (
+    trakt_collection_rows,
+    trakt_history_row,
+    trakt_media,
+    trakt_rating_row,
+    trakt_watchlist_row,
 )
 
 UTC = timezone.utc

@@ -19,13 +19,8 @@ from crosswatch_trakt.account import TraktAccount
 from crosswatch_trakt.config import HistoryOptions, PairOptions
 from crosswatch_trakt.features.base import Ledger
 from crosswatch_trakt.features.collection import add_collections
-from crosswatch_trakt.features.history_index import (
-    KINDS,
-    HistoryIndexDoc,
-    HistoryReader,
-    PlayIndex,
-    kind_of,
-)
+from crosswatch_trakt.features.history_cache import KINDS, HistoryIndexDoc, PlayIndex, kind_of
+from crosswatch_trakt.features.history_index import HistoryReader
 from crosswatch_trakt.features.history_parse import (
     earliest,
     fallback,
@@ -57,7 +52,7 @@ class HistoryFeature:
         """Return every play on Trakt as ``{play key: host item}`` (complete, or raise)."""
         reader = HistoryReader(self.account)
         doc = reader.fresh(context)
-        snapshot = PlayIndex.of(doc.plays()).snapshot()
+        snapshot = doc.snapshot()
         self._log().info("index.done", plays=len(snapshot), **reader.sources)
         return snapshot
 

@@ -18,157 +18,32 @@ from __future__ import annotations
 import bisect
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from crosswatch_trakt.convert import format_datetime, trakt_history_row
+from crosswatch_trakt.convert import format_datetime
 from crosswatch_trakt.errors import IncompleteRead
-from crosswatch_trakt.hostspec import HostContext, Snapshot
-from crosswatch_trakt.keys import aliases, play_keys, same_media
-from crosswatch_trakt.mediaconv import play_to_host
-from crosswatch_trakt.models import MediaRef, Play
+from crosswatch_trakt.features.history_cache import (
+    FULL_REWALK_SECONDS,
+    INDEX_FILE,
+    KINDS,
+    HistoryIndexDoc,
+    Kind,
+    KindCache,
+    newest_first,
+)
+from crosswatch_trakt.hostspec import HostContext
+from crosswatch_trakt.models import Play
+from crosswatch_trakt.traktrows import trakt_history_row
 
 if TYPE_CHECKING:
     from crosswatch_trakt.account import TraktAccount
     from crosswatch_trakt.http.session import TraktSession
 
-__all__ = [
-    "FULL_REWALK_SECONDS",
-    "INDEX_FILE",
-    "KINDS",
-    "HistoryIndexDoc",
-    "HistoryReader",
-    "Kind",
-    "KindCache",
-    "PlayIndex",
-    "kind_of",
-    "play_matches",
-    "read_windows",
-]
+__all__ = ["HistoryReader", "parse_rows", "read_windows", "windows"]
 
-INDEX_FILE = "trakt_history.index.json"
-Kind = Literal["movies", "episodes"]
-KINDS: tuple[Kind, ...] = ("movies", "episodes")
-#: an incremental read is trusted for at most this long after the last full walk
-FULL_REWALK_SECONDS = 7 * 86400.0
 FEATURE = "history"
-
-
-def kind_of(media: MediaRef) -> Kind:
-    """Return the history type a play of ``media`` is listed under."""
-    return "movies" if media.type == "movie" else "episodes"
-
-
-def play_matches(play: Play, media: MediaRef, watched_at: datetime | str) -> bool:
-    """Return whether ``play`` is of ``media`` at that minute (``released``: at any time)."""
-    return (watched_at == "released" or play.watched_at == watched_at) and same_media(
-        media, play.media
-    )
-
-
-def _order(play: Play) -> tuple[float, int]:
-    at = play.watched_at
-    return (at.timestamp() if isinstance(at, datetime) else 0.0, play.history_id or 0)
-
-
-def newest_first(plays: Iterable[Play]) -> list[Play]:
-    """Return ``plays`` in Trakt's order: newest ``watched_at`` first, then history id."""
-    return sorted(plays, key=_order, reverse=True)
-
-
-@attrs.define
-class KindCache:
-    """The plays of one type, newest first, and how and when they were read."""
-
-    watermark: str | None = None
-    plays: list[Play] = attrs.Factory(list)
-    stale: bool = False
-    full_read_at: float = 0.0
-    #: plays this adapter added since the read (history ids unknown until read back)
-    pending: list[Play] = attrs.Factory(list)
-
-
-@attrs.define
-class HistoryIndexDoc:
-    """``trakt_history.index.json``: the cached plays per type."""
-
-    SCHEMA: ClassVar[int] = 1
-    movies: KindCache | None = None
-    episodes: KindCache | None = None
-    #: the account's ``browsing.watch_only_once`` as last read (for dry runs)
-    watch_only_once: bool | None = None
-
-    def kind(self, kind: Kind) -> KindCache | None:
-        """Return the cache of ``kind``."""
-        return self.movies if kind == "movies" else self.episodes
-
-    def set_kind(self, kind: Kind, cache: KindCache) -> None:
-        """Replace the cache of ``kind``."""
-        if kind == "movies":
-            self.movies = cache
-        else:
-            self.episodes = cache
-
-    def plays(self) -> list[Play]:
-        """Return every cached play (movies, then episodes)."""
-        caches = [self.kind(kind) for kind in KINDS]
-        return [play for cache in caches if cache is not None for play in cache.plays]
-
-    def mark_written(self, kind: Kind, added: Sequence[Play] = ()) -> None:
-        """Mark ``kind`` stale after a write; ``added`` plays are looked for on the next read."""
-        cache = self.kind(kind)
-        if cache is not None:
-            cache.stale = True
-            cache.pending.extend(added)
-
-    def drop(self, history_ids: set[int]) -> None:
-        """Forget the plays with these history ids (removed by this adapter)."""
-        for kind in KINDS:
-            cache = self.kind(kind)
-            if cache is not None:
-                cache.plays = [p for p in cache.plays if p.history_id not in history_ids]
-
-
-@attrs.define
-class PlayIndex:
-    """The plays of a cache, findable by any alias of their media, and their host keys."""
-
-    plays: list[Play]
-    keys: list[str]
-    by_alias: dict[str, list[Play]] = attrs.Factory(dict)
-    by_id: dict[int, tuple[str, Play]] = attrs.Factory(dict)
-    by_key: dict[str, Play] = attrs.Factory(dict)
-
-    @classmethod
-    def of(cls, plays: Sequence[Play]) -> PlayIndex:
-        """Index ``plays``; keys follow ``keys.play_keys`` (the same-minute rule)."""
-        index = cls(list(plays), play_keys(plays))
-        for key, play in zip(index.keys, index.plays, strict=True):
-            index.by_key[key] = play
-            for alias in aliases(play.media):
-                index.by_alias.setdefault(alias, []).append(play)
-            if play.history_id is not None:
-                index.by_id[play.history_id] = (key, play)
-        return index
-
-    def snapshot(self) -> Snapshot:
-        """Return ``{play key: host item}``."""
-        return {key: play_to_host(p) for key, p in zip(self.keys, self.plays, strict=True)}
-
-    def of_media(self, media: MediaRef) -> list[Play]:
-        """Return every play of ``media``, oldest first (then by history id)."""
-        found: dict[int, Play] = {}
-        for alias in aliases(media):
-            for play in self.by_alias.get(alias, ()):
-                if play.history_id is not None and same_media(media, play.media):
-                    found[play.history_id] = play
-        return sorted(found.values(), key=_order)
-
-    def at(self, media: MediaRef, watched_at: datetime | str) -> list[Play]:
-        """Return the plays of ``media`` at that minute (``released``: all), by history id."""
-        plays = [p for p in self.of_media(media) if play_matches(p, media, watched_at)]
-        return sorted(plays, key=lambda p: p.history_id or 0)
 
 
 def parse_rows(rows: Iterable[Any]) -> list[Play]:

@@ -14,7 +14,7 @@ import attrs
 
 from crosswatch_trakt.config import HistoryOptions
 from crosswatch_trakt.features.base import Ledger
-from crosswatch_trakt.features.history_index import PlayIndex
+from crosswatch_trakt.features.history_cache import PlayIndex
 from crosswatch_trakt.features.history_write import PlayIn
 from crosswatch_trakt.features.unresolved import UnresolvedMemory
 from crosswatch_trakt.keys import item_key, play_key, play_keys

@@ -24,13 +24,8 @@ import attrs
 from crosswatch_trakt.bodies import match_not_found, request_body, request_item
 from crosswatch_trakt.errors import AmbiguousWrite, TraktError
 from crosswatch_trakt.features.base import Ledger, chunked
-from crosswatch_trakt.features.history_index import (
-    Kind,
-    PlayIndex,
-    kind_of,
-    play_matches,
-    read_windows,
-)
+from crosswatch_trakt.features.history_cache import Kind, PlayIndex, kind_of, play_matches
+from crosswatch_trakt.features.history_index import read_windows
 from crosswatch_trakt.features.writer import FATAL_REASONS
 from crosswatch_trakt.hostspec import HostContext, ProgressEvent
 from crosswatch_trakt.models import Play

@@ -14,7 +14,6 @@ from typing import Any, ClassVar
 import attrs
 
 from crosswatch_trakt.account import TraktAccount
-from crosswatch_trakt.convert import trakt_rating_row
 from crosswatch_trakt.features.base import Ledger
 from crosswatch_trakt.features.index import (
     AliasIndex,
@@ -34,6 +33,7 @@ from crosswatch_trakt.hostspec import ApplyResult, HostContext, HostItem, Snapsh
 from crosswatch_trakt.log import get_logger
 from crosswatch_trakt.mediaconv import host_to_rating, rating_to_host
 from crosswatch_trakt.models import MediaRef, Rating
+from crosswatch_trakt.traktrows import trakt_rating_row
 
 __all__ = ["RATING_TYPES", "RatingsCache", "RatingsFeature", "TypeSection"]
 

@@ -14,7 +14,6 @@ from typing import Any, ClassVar
 import attrs
 
 from crosswatch_trakt.account import TraktAccount
-from crosswatch_trakt.convert import trakt_watchlist_row
 from crosswatch_trakt.features.base import Ledger
 from crosswatch_trakt.features.index import (
     AliasIndex,
@@ -32,6 +31,7 @@ from crosswatch_trakt.hostspec import ApplyResult, HostContext, HostItem, Snapsh
 from crosswatch_trakt.log import get_logger
 from crosswatch_trakt.mediaconv import host_to_watchlist, watchlist_to_host
 from crosswatch_trakt.models import WatchlistEntry
+from crosswatch_trakt.traktrows import trakt_watchlist_row
 
 __all__ = ["WatchlistFeature", "WatchlistShadow"]
 

@@ -7,7 +7,7 @@ emulator's rate limits and the adapter's throttle see the same scaled seconds.
 
 The parent talks to the child over a ``multiprocessing`` pipe with ``(command, args)``
 tuples; see ``EmulatorChild.handle``. Host items the child hands out are built with the
-adapter's own conversion (``convert.trakt_media`` + ``mediaconv.media_to_host``).
+adapter's own conversion (``traktrows.trakt_media`` + ``mediaconv.media_to_host``).
 """
 
 from __future__ import annotations
@@ -26,7 +26,6 @@ from typing import Any
 
 import attrs
 
-from crosswatch_trakt.convert import trakt_history_row, trakt_media
 from crosswatch_trakt.keys import play_keys
 from crosswatch_trakt.mediaconv import media_to_host, play_to_host
 from crosswatch_trakt.testing.builders import generate_account
@@ -34,6 +33,7 @@ from crosswatch_trakt.testing.catalog import Episode, Media, Movie, Season, medi
 from crosswatch_trakt.testing.clock import ScaledClock, VirtualClock
 from crosswatch_trakt.testing.fake import FakeTrakt
 from crosswatch_trakt.testing.timefmt import format_ts
+from crosswatch_trakt.traktrows import trakt_history_row, trakt_media
 
 __all__ = [
     "USER",

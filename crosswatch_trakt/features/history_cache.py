@@ -1,0 +1,389 @@
+"""The history cache document ``trakt_history.index.json`` and the in-memory play index.
+
+Per type (``movies``, ``episodes``) the cache keeps every play, newest first, as compact rows
+(``ROW_FIELDS``, each with its key), with the ``<type>.watched_at`` watermark it was read at,
+``stale``, ``full_read_at`` and the ``pending`` plays this adapter added since. An unchanged
+index is served straight from the rows; plays are rebuilt only when a write needs them.
+``PlayIndex`` finds plays by item and minute. Reading Trakt is ``history_index``'s job.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any, ClassVar, Literal
+
+import attrs
+
+from crosswatch_trakt.convert import (
+    format_datetime,
+    parse_datetime,
+    register_hooks,
+    structure,
+    unstructure,
+)
+from crosswatch_trakt.hostspec import Snapshot
+from crosswatch_trakt.keys import (
+    aliases,
+    normal_values,
+    normalize_ids,
+    play_key,
+    play_keys,
+    rank_keys,
+    same_media,
+)
+from crosswatch_trakt.mediaconv import play_to_host
+from crosswatch_trakt.models import MEDIA_TYPES, MediaRef, Play
+
+__all__ = [
+    "FULL_REWALK_SECONDS",
+    "INDEX_FILE",
+    "KINDS",
+    "ROW_FIELDS",
+    "HistoryIndexDoc",
+    "Kind",
+    "KindCache",
+    "PlayIndex",
+    "kind_of",
+    "newest_first",
+    "play_matches",
+]
+
+INDEX_FILE = "trakt_history.index.json"
+Kind = Literal["movies", "episodes"]
+KINDS: tuple[Kind, ...] = ("movies", "episodes")
+#: an incremental read is trusted for at most this long after the last full walk
+FULL_REWALK_SECONDS = 7 * 86400.0
+
+
+def kind_of(media: MediaRef) -> Kind:
+    """Return the history type a play of ``media`` is listed under."""
+    return "movies" if media.type == "movie" else "episodes"
+
+
+def play_matches(play: Play, media: MediaRef, watched_at: datetime | str) -> bool:
+    """Return whether ``play`` is of ``media`` at that minute (``released``: at any time)."""
+    return (watched_at == "released" or play.watched_at == watched_at) and same_media(
+        media, play.media
+    )
+
+
+def _order(play: Play) -> tuple[float, int]:
+    at = play.watched_at
+    return (at.timestamp() if isinstance(at, datetime) else 0.0, play.history_id or 0)
+
+
+def newest_first(plays: Iterable[Play]) -> list[Play]:
+    """Return ``plays`` in Trakt's order: newest ``watched_at`` first, then history id."""
+    return sorted(plays, key=_order, reverse=True)
+
+
+#: a cached play on disk, in this order (see ``docs/state-files.md``)
+ROW_FIELDS = (
+    "history_id",
+    "watched_at",
+    "action",
+    "key",
+    "type",
+    "title",
+    "year",
+    "ids",
+    "show_ids",
+    "show_title",
+    "season",
+    "episode",
+)
+
+
+@attrs.define
+class KindCache:
+    """The plays of one type, newest first, and how and when they were read.
+
+    Loaded from disk, the plays stay in their compact rows (``ROW_FIELDS``) until ``plays``
+    is first asked for: serving an unchanged index needs only the rows (``entries``).
+    """
+
+    watermark: str | None = None
+    _plays: list[Play] | None = attrs.field(factory=list, alias="plays")
+    stale: bool = False
+    full_read_at: float = 0.0
+    #: plays this adapter added since the read (history ids unknown until read back)
+    pending: list[Play] = attrs.Factory(list)
+    #: the rows the plays were loaded from, until they are built (``plays``)
+    _rows: list[list[Any]] | None = attrs.field(default=None, eq=False, repr=False, init=False)
+
+    @property
+    def plays(self) -> list[Play]:
+        """Return the plays (built from the loaded rows on first use)."""
+        if self._plays is None:
+            self._plays = [_row_play(row) for row in self._rows or ()]
+            self._rows = None
+        return self._plays
+
+    @plays.setter
+    def plays(self, plays: list[Play]) -> None:
+        self._plays = plays
+        self._rows = None
+
+    def entries(self) -> tuple[list[str], list[int | None], list[dict[str, Any]]]:
+        """Return each play's ``keys.play_key``, history id and host item (rows as loaded)."""
+        if self._rows is None:
+            plays = self.plays
+            bases = [play_key(p.media, p.watched_at) for p in plays]
+            return bases, [p.history_id for p in plays], [play_to_host(p) for p in plays]
+        rows = self._rows
+        return [r[3] for r in rows], [r[0] for r in rows], [_row_host(r) for r in rows]
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the cache as stored (the plays as compact rows)."""
+        rows = self._rows if self._rows is not None else [_play_row(p) for p in self.plays]
+        return {
+            "watermark": self.watermark,
+            "stale": self.stale,
+            "full_read_at": self.full_read_at,
+            "pending": unstructure(self.pending),
+            "plays": rows,
+        }
+
+    @classmethod
+    def from_json(cls, data: Any) -> KindCache:
+        """Read a stored cache; ``ValueError``/``TypeError`` when it is not one."""
+        if not isinstance(data, dict):
+            raise TypeError(f"a history cache must be an object, not {type(data).__name__}")
+        watermark, stale = data.get("watermark"), data.get("stale", False)
+        full_read_at = data.get("full_read_at", 0.0)
+        if watermark is not None and not isinstance(watermark, str):
+            raise TypeError(f"watermark must be a string, not {watermark!r:.40}")
+        if type(stale) is not bool:
+            raise TypeError(f"stale must be true or false, not {stale!r:.40}")
+        if type(full_read_at) not in (int, float):
+            raise TypeError(f"full_read_at must be a number, not {full_read_at!r:.40}")
+        rows = data.get("plays", [])
+        if not isinstance(rows, list):
+            raise TypeError("plays must be a list")
+        for row in rows:
+            _check_row(row)
+        cache = cls(
+            watermark,
+            None,
+            stale,
+            float(full_read_at),
+            structure(data.get("pending", []), list[Play]),
+        )
+        cache._rows = rows
+        return cache
+
+
+def _check_row(row: Any) -> None:
+    """Raise ``ValueError`` unless ``row`` is a cached play as ``_play_row`` writes it."""
+    if type(row) is not list or len(row) != len(ROW_FIELDS):
+        raise ValueError(f"a cached play must be a list of {len(ROW_FIELDS)}: {row!r:.80}")
+    history_id, watched_at, action, key, media_type, title, year = row[:7]
+    ids, show_ids, show_title, season, episode = row[7:]
+    if not (
+        (history_id is None or type(history_id) is int)
+        and type(watched_at) is str
+        and (action is None or type(action) is str)
+        and type(key) is str
+        and media_type in MEDIA_TYPES
+        and (title is None or type(title) is str)
+        and (year is None or type(year) is int)
+        and type(ids) is dict
+        and (show_ids is None or type(show_ids) is dict)
+        and (show_title is None or type(show_title) is str)
+        and (season is None or type(season) is int)
+        and (episode is None or type(episode) is int)
+    ):
+        raise ValueError(f"a cached play has a bad field: {row!r:.120}")
+    if watched_at != "released" and not _stored_minute(watched_at):
+        raise ValueError(f"a cached play has a bad watched_at: {watched_at!r:.40}")
+    if not _stored_ids(ids) or (show_ids is not None and not _stored_ids(show_ids)):
+        raise ValueError(f"a cached play has ids that are not normal: {row!r:.120}")
+
+
+def _stored_ids(ids: dict[str, Any]) -> bool:
+    """Return whether ``ids`` is what ``Ids.as_dict`` gives (so host items equal the plays')."""
+    values = normal_values(ids)
+    if values is not None and len(ids) == len(values) - values.count(None):
+        return True  # standard namespaces only, every one normal and not null
+    return normalize_ids(ids).as_dict() == ids
+
+
+def _stored_minute(text: str) -> bool:
+    """Return whether ``text`` is ``format_datetime`` of a UTC minute (year 1000 on)."""
+    if len(text) != 24 or not text.endswith(":00.000Z") or text[0] == "0":
+        return False
+    try:
+        return parse_datetime(text).year >= 1000
+    except ValueError:
+        return False
+
+
+def _play_row(play: Play) -> list[Any]:
+    """Return the compact row of ``play`` (``ROW_FIELDS``)."""
+    media, at = play.media, play.watched_at
+    return [
+        play.history_id,
+        at if isinstance(at, str) else format_datetime(at),
+        play.action,
+        play_key(media, at),
+        media.type,
+        media.title,
+        media.year,
+        media.ids.as_dict(),
+        None if media.show_ids is None else media.show_ids.as_dict(),
+        media.show_title,
+        media.season,
+        media.episode,
+    ]
+
+
+def _row_play(row: list[Any]) -> Play:
+    """Build the ``Play`` a compact row was written from (``_play_row``'s inverse)."""
+    history_id, watched_at, action, _key, media_type, title, year = row[:7]
+    ids, show_ids, show_title, season, episode = row[7:]
+    media = MediaRef(
+        media_type,
+        normalize_ids(ids),
+        title,
+        year,
+        None if show_ids is None else normalize_ids(show_ids, remember=True),
+        show_title,
+        season,
+        episode,
+    )
+    at: datetime | Literal["released"] = (
+        "released" if watched_at == "released" else parse_datetime(watched_at)
+    )
+    return Play(media, at, action, history_id)
+
+
+def _copy_ids(ids: dict[str, Any]) -> dict[str, Any]:
+    """Copy an ids dict (nested namespaces too) so a host item owns its own."""
+    copy = dict(ids)
+    for name, value in copy.items():
+        if type(value) is dict:
+            copy[name] = dict(value)
+    return copy
+
+
+def _row_host(row: list[Any]) -> dict[str, Any]:
+    """Return the host item of a compact row: ``mediaconv.play_to_host`` of its play."""
+    history_id, watched_at, action, _key, media_type, title, year, ids = row[:8]
+    host: dict[str, Any] = {
+        "type": media_type,
+        "title": title,
+        "year": year,
+        "ids": _copy_ids(ids),
+    }
+    if media_type in ("season", "episode"):
+        show_ids = row[8]
+        host["show_ids"] = None if show_ids is None else _copy_ids(show_ids)
+        host["show_title"] = row[9]
+        host["season"] = row[10]
+    if media_type == "episode":
+        host["episode"] = row[11]
+    host["watched_at"] = watched_at
+    host["action"] = action
+    host["trakt_history_id"] = history_id
+    return host
+
+
+@attrs.define
+class HistoryIndexDoc:
+    """``trakt_history.index.json``: the cached plays per type."""
+
+    #: 2: plays in compact rows with their keys (1: plays as attrs models)
+    SCHEMA: ClassVar[int] = 2
+    movies: KindCache | None = None
+    episodes: KindCache | None = None
+    #: the account's ``browsing.watch_only_once`` as last read (for dry runs)
+    watch_only_once: bool | None = None
+
+    def kind(self, kind: Kind) -> KindCache | None:
+        """Return the cache of ``kind``."""
+        return self.movies if kind == "movies" else self.episodes
+
+    def set_kind(self, kind: Kind, cache: KindCache) -> None:
+        """Replace the cache of ``kind``."""
+        if kind == "movies":
+            self.movies = cache
+        else:
+            self.episodes = cache
+
+    def plays(self) -> list[Play]:
+        """Return every cached play (movies, then episodes)."""
+        caches = [self.kind(kind) for kind in KINDS]
+        return [play for cache in caches if cache is not None for play in cache.plays]
+
+    def snapshot(self) -> Snapshot:
+        """Return ``{play key: host item}`` of every cached play, as ``PlayIndex.snapshot``."""
+        bases: list[str] = []
+        history_ids: list[int | None] = []
+        items: list[dict[str, Any]] = []
+        for kind in KINDS:
+            cache = self.kind(kind)
+            if cache is not None:
+                kind_bases, kind_ids, kind_items = cache.entries()
+                bases += kind_bases
+                history_ids += kind_ids
+                items += kind_items
+        return dict(zip(rank_keys(bases, history_ids), items, strict=True))
+
+    def mark_written(self, kind: Kind, added: Sequence[Play] = ()) -> None:
+        """Mark ``kind`` stale after a write; ``added`` plays are looked for on the next read."""
+        cache = self.kind(kind)
+        if cache is not None:
+            cache.stale = True
+            cache.pending.extend(added)
+
+    def drop(self, history_ids: set[int]) -> None:
+        """Forget the plays with these history ids (removed by this adapter)."""
+        for kind in KINDS:
+            cache = self.kind(kind)
+            if cache is not None:
+                cache.plays = [p for p in cache.plays if p.history_id not in history_ids]
+
+
+@attrs.define
+class PlayIndex:
+    """The plays of a cache, findable by any alias of their media, and their host keys."""
+
+    plays: list[Play]
+    keys: list[str]
+    by_alias: dict[str, list[Play]] = attrs.Factory(dict)
+    by_id: dict[int, tuple[str, Play]] = attrs.Factory(dict)
+    by_key: dict[str, Play] = attrs.Factory(dict)
+
+    @classmethod
+    def of(cls, plays: Sequence[Play]) -> PlayIndex:
+        """Index ``plays``; keys follow ``keys.play_keys`` (the same-minute rule)."""
+        index = cls(list(plays), play_keys(plays))
+        for key, play in zip(index.keys, index.plays, strict=True):
+            index.by_key[key] = play
+            for alias in aliases(play.media):
+                index.by_alias.setdefault(alias, []).append(play)
+            if play.history_id is not None:
+                index.by_id[play.history_id] = (key, play)
+        return index
+
+    def snapshot(self) -> Snapshot:
+        """Return ``{play key: host item}``."""
+        return {key: play_to_host(p) for key, p in zip(self.keys, self.plays, strict=True)}
+
+    def of_media(self, media: MediaRef) -> list[Play]:
+        """Return every play of ``media``, oldest first (then by history id)."""
+        found: dict[int, Play] = {}
+        for alias in aliases(media):
+            for play in self.by_alias.get(alias, ()):
+                if play.history_id is not None and same_media(media, play.media):
+                    found[play.history_id] = play
+        return sorted(found.values(), key=_order)
+
+    def at(self, media: MediaRef, watched_at: datetime | str) -> list[Play]:
+        """Return the plays of ``media`` at that minute (``released``: all), by history id."""
+        plays = [p for p in self.of_media(media) if play_matches(p, media, watched_at)]
+        return sorted(plays, key=lambda p: p.history_id or 0)
+
+
+register_hooks(KindCache, KindCache.from_json, KindCache.to_json)
