@@ -155,18 +155,7 @@ class Ids:
 
     def as_dict(self) -> dict[str, Any]:
         """Return the non-null ids in Trakt's shape (dotted extra names nested again)."""
-        result: dict[str, Any] = {}
-        # ``standard()`` inline, in ID_NAMESPACES order (host items are built from this)
-        if self.trakt is not None:
-            result["trakt"] = self.trakt
-        if self.slug is not None:
-            result["slug"] = self.slug
-        if self.imdb is not None:
-            result["imdb"] = self.imdb
-        if self.tmdb is not None:
-            result["tmdb"] = self.tmdb
-        if self.tvdb is not None:
-            result["tvdb"] = self.tvdb
+        result: dict[str, Any] = self.standard()
         if not self.other:
             return result
         for name, value in self.other.items():

@@ -97,11 +97,12 @@ def host_item(media: Media) -> dict[str, Any]:
 def peak_rss_mb() -> float:
     """Return the process's peak resident memory since the last reset (Linux), in MB."""
     try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
+        status = Path("/proc/self/status").read_text()
     except OSError:
-        pass
+        status = ""  # not Linux: getrusage below gives the peak instead
+    for line in status.splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
     scale = 1 if sys.platform == "darwin" else 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / scale / 1024
 
