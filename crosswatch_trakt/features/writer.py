@@ -18,7 +18,7 @@ from crosswatch_trakt.bodies import match_not_found, request_body
 from crosswatch_trakt.errors import AmbiguousWrite, TraktError
 from crosswatch_trakt.features.base import Ledger, chunked
 from crosswatch_trakt.features.index import HasMedia, Parsed
-from crosswatch_trakt.hostspec import HostContext
+from crosswatch_trakt.hostspec import HostContext, ProgressEvent
 from crosswatch_trakt.log import get_logger
 
 if TYPE_CHECKING:
@@ -57,6 +57,7 @@ class ChunkWriter(Generic[M]):
     ) -> list[Parsed[M]]:
         """Post ``todo`` to ``path`` in chunks; return the items Trakt confirmed."""
         written: list[Parsed[M]] = []
+        done = 0
         for chunk in chunked(todo, self.account.config.write_chunk_size):
             if self.stopped is not None:
                 self.fail_all(chunk, self.stopped.reason, str(self.stopped))
@@ -64,6 +65,11 @@ class ChunkWriter(Generic[M]):
                 self.fail_all(chunk, "cancelled", "the host cancelled the run")
             else:
                 written += self._chunk(chunk, path, fields, not_found)
+            done += len(chunk)
+            if self.context.progress is not None:
+                self.context.progress(
+                    ProgressEvent(feature=self.feature, phase="write", done=done, total=len(todo))
+                )
         return written
 
     def fail_all(self, items: Sequence[Parsed[M]], reason: str, detail: str) -> None:

@@ -259,3 +259,24 @@ def test_conflicting_ids_are_reported(
     for result in (added, removed):
         assert [e["reason"] for e in result["unresolved"]] == ["conflicting_ids"]
     assert len(fake_trakt.users["alice"].watchlist) == 2
+
+
+def test_write_progress_and_cancel(
+    pm: pluggy.PluginManager, fake_trakt: FakeTrakt, host_context: HostContext
+) -> None:
+    """Writes report progress per chunk, and a cancel between chunks books the rest cancelled."""
+    movies = add_movies(fake_trakt, 5)
+    events: list[Any] = []
+    context = attrs.evolve(
+        host_context,
+        config={**host_context.config, "write_chunk_size": 2},
+        progress=events.append,
+        cancelled=lambda: sum(1 for e in events if e["phase"] == "write") >= 1,
+    )
+    result = adds(pm, context, [movie_item(m) for m in movies])
+    accounted(result, 5)
+    assert len(result["confirmed_keys"]) == 2
+    assert {e["reason"] for e in result["unresolved"]} == {"cancelled"}
+    writes = [e for e in events if e["phase"] == "write"]
+    assert [(e["done"], e["total"]) for e in writes] == [(2, 5), (4, 5), (5, 5)]
+    assert len(fake_trakt.users["alice"].watchlist) == 2
