@@ -142,11 +142,11 @@ class HistoryReader:
             if plays is not None:
                 self.sources[kind] = "incremental"
                 return KindCache(mark, plays, full_read_at=cache.full_read_at)
-        rows = self.account.session.paginate(
-            f"/sync/history/{kind}", feature=FEATURE, progress=context.progress
+        plays = self.account.session.paginate(
+            f"/sync/history/{kind}", feature=FEATURE, progress=context.progress, convert=parse_rows
         )
         self.sources[kind] = "full"
-        return KindCache(mark, parse_rows(rows), full_read_at=now)
+        return KindCache(mark, plays, full_read_at=now)
 
     def _incremental(self, kind: Kind, cache: KindCache) -> list[Play] | None:
         known = {p.history_id for p in cache.plays}

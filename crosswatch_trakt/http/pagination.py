@@ -127,27 +127,34 @@ def collect_pages(
     feature: str,
     params: Mapping[str, Any] | None = None,
     progress: Callable[[ProgressEvent], None] | None = None,
+    convert: Callable[[list[Any]], list[Any]] | None = None,
 ) -> list[Any]:
-    """Return every row of the walk, checked against the item count (one restart if it moved)."""
+    """Return every row of the walk, checked against the item count (one restart if it moved).
+
+    ``convert`` turns each page's rows into what is kept as the page arrives, so the raw
+    JSON of a long walk is not held all at once; the count check is on the raw rows.
+    """
     for attempt in (1, 2):
         rows: list[Any] = []
+        count = 0
         info: PageInfo | None = None
         try:
             for page_rows, page_info in iter_pages(
                 session, path, feature=feature, params=params, progress=progress
             ):
-                rows.extend(page_rows)
+                count += len(page_rows)
+                rows.extend(page_rows if convert is None else convert(page_rows))
                 info = page_info
         except ListChanged:
             if attempt == 2:
                 raise
             session.log(feature).info("http.paginate.restart", path=path)
             continue
-        if info is not None and info.item_count >= 0 and len(rows) != info.item_count:
+        if info is not None and info.item_count >= 0 and count != info.item_count:
             raise IncompleteRead(
-                f"Reading {path} gave {len(rows)} rows but Trakt counts {info.item_count}; "
+                f"Reading {path} gave {count} rows but Trakt counts {info.item_count}; "
                 "nothing was returned."
             )
-        session.log(feature).debug("http.paginate.done", path=path, rows=len(rows))
+        session.log(feature).debug("http.paginate.done", path=path, rows=count)
         return rows
     raise AssertionError("unreachable")  # pragma: no cover

@@ -201,9 +201,15 @@ class TraktSession:
         feature: str,
         params: Mapping[str, Any] | None = None,
         progress: Callable[[ProgressEvent], None] | None = None,
+        convert: Callable[[list[Any]], list[Any]] | None = None,
     ) -> list[Any]:
-        """Return every row of a paginated read, or raise ``IncompleteRead`` (never partial)."""
-        return collect_pages(self, path, feature=feature, params=params, progress=progress)
+        """Return every row of a paginated read (each page through ``convert`` if given).
+
+        Raises ``IncompleteRead`` rather than ever returning part of the list.
+        """
+        return collect_pages(
+            self, path, feature=feature, params=params, progress=progress, convert=convert
+        )
 
     def post_json(self, path: str, body: Any, *, feature: str) -> Any:
         """POST ``body``; resend only when Trakt certainly did not apply it, else raise."""

@@ -26,6 +26,7 @@ from typing import Any
 
 import attrs
 
+from crosswatch_trakt.features.history_index import parse_rows
 from crosswatch_trakt.keys import play_keys
 from crosswatch_trakt.mediaconv import media_to_host, play_to_host
 from crosswatch_trakt.testing.builders import generate_account
@@ -33,7 +34,10 @@ from crosswatch_trakt.testing.catalog import Episode, Media, Movie, Season, medi
 from crosswatch_trakt.testing.clock import ScaledClock, VirtualClock
 from crosswatch_trakt.testing.fake import FakeTrakt
 from crosswatch_trakt.testing.timefmt import format_ts
-from crosswatch_trakt.traktrows import trakt_history_row, trakt_media
+from crosswatch_trakt.traktrows import trakt_media
+
+#: rows per page, as the adapter reads history
+PAGE = 250
 
 __all__ = [
     "USER",
@@ -133,16 +137,16 @@ def history_rows(plays: int, movie_plays: int) -> list[dict[str, Any]]:
 
 
 def convert_snapshot(
-    text: str, stages: dict[str, float] | None = None
+    pages: list[str], stages: dict[str, float] | None = None
 ) -> dict[str, dict[str, Any]]:
-    """Trakt history JSON -> host snapshot, with the adapter's real conversion and keys.
+    """Trakt history JSON pages -> host snapshot, with the adapter's real conversion and keys.
 
-    ``stages`` receives the CPU seconds of each step (``json``, ``rows``, ``keys``, ``host``).
+    As in a full history walk, each page of 250 rows is parsed and converted as it arrives
+    and its raw JSON dropped. ``stages`` receives the CPU seconds of each step (``json`` and
+    ``rows`` together as ``pages``, then ``keys`` and ``host``).
     """
     marks = [time.process_time()]
-    rows = json.loads(text)
-    marks.append(time.process_time())
-    plays = [trakt_history_row(row) for row in rows]
+    plays = [play for page in pages for play in parse_rows(json.loads(page))]
     marks.append(time.process_time())
     keys = play_keys(plays)
     marks.append(time.process_time())
@@ -150,7 +154,7 @@ def convert_snapshot(
     marks.append(time.process_time())
     if stages is not None:
         for name, (start, end) in zip(
-            ("json", "rows", "keys", "host"), itertools.pairwise(marks), strict=True
+            ("pages", "keys", "host"), itertools.pairwise(marks), strict=True
         ):
             stages[name] = round(end - start, 3)
     return snapshot
@@ -158,15 +162,17 @@ def convert_snapshot(
 
 def conversion(total: int) -> dict[str, Any]:
     """Measure the CPU time and memory of converting a ``total``-play snapshot."""
-    text = json.dumps(history_rows(total - total // 5, total // 5))
+    rows = history_rows(total - total // 5, total // 5)
+    pages = [json.dumps(rows[i : i + PAGE]) for i in range(0, len(rows), PAGE)]
+    del rows
     reset_peak_rss()
     stages: dict[str, float] = {}
     cpu0 = time.process_time()
-    snapshot = convert_snapshot(text, stages)
+    snapshot = convert_snapshot(pages, stages)
     cpu = time.process_time() - cpu0
     return {
         "plays": total,
-        "json_mb": round(len(text) / 1e6, 1),
+        "json_mb": round(sum(map(len, pages)) / 1e6, 1),
         "host_items": len(snapshot),
         "cpu_s": round(cpu, 3),
         "stages_cpu_s": stages,
