@@ -281,3 +281,21 @@ def test_etag_request_returns_304_as_a_response(account: TraktAccount) -> None:
         "/sync/last_activities", feature="test", headers={"If-None-Match": '"abc"'}
     )
     assert response.status_code in (200, 304)
+
+
+def test_paginate_converts_each_page_and_still_counts(
+    fake_trakt: FakeTrakt, account: TraktAccount
+) -> None:
+    """paginate(convert=...) converts page by page; the count check is on the raw rows."""
+    for i in range(600):
+        movie = fake_trakt.catalog.add_movie(f"Paged {i}", 2000, {"tmdb": 700_000 + i})
+        fake_trakt.watchlist_add("alice", movie)
+    sizes: list[int] = []
+
+    def convert(rows: list[Any]) -> list[Any]:
+        sizes.append(len(rows))
+        return [row["movie"]["ids"]["tmdb"] for row in rows]
+
+    ids = account.session.paginate("/sync/watchlist", feature="watchlist", convert=convert)
+    assert sizes == [250, 250, 100]
+    assert sorted(ids) == list(range(700_000, 700_600))
