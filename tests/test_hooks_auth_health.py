@@ -18,12 +18,7 @@ def test_device_login_through_the_hooks(
     """auth_start gives a code; polls are pending until approval, then approved and stored."""
     saved: list[dict[str, Any]] = []
     context = HostContext(
-        config={
-            "client_id": fake_trakt.client_id,
-            "client_secret": fake_trakt.client_secret,
-            "base_url": fake_trakt.base_url,
-            "auth_url": fake_trakt.base_url,
-        },
+        config=fake_trakt.provider_config(),
         state_dir=tmp_path / "state",
         clock=trakt_clock,
         save_config=lambda update: saved.append(dict(update)),

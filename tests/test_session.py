@@ -63,15 +63,7 @@ def test_a_smaller_server_window_is_learnt(trakt_clock: VirtualClock, tmp_path: 
     fake = FakeTrakt(clock=trakt_clock, get_limit=500)
     fake.add_user("alice")
     with fake.serve():
-        tokens = fake.issue_tokens("alice")
-        config = {
-            "client_id": fake.client_id,
-            "client_secret": fake.client_secret,
-            "access_token": tokens["access_token"],
-            "refresh_token": tokens["refresh_token"],
-            "base_url": fake.base_url,
-            "auth_url": fake.base_url,
-        }
+        config = fake.provider_config("alice")
         context = HostContext(config=config, state_dir=tmp_path, clock=trakt_clock)
         account = AccountRegistry().account_for(context)
         for _ in range(600):

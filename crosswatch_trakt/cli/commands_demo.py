@@ -145,12 +145,7 @@ def run_demo(out: Out, progress: Progress) -> DemoReport:
     seed_demo(fake, USER)
     with tempfile.TemporaryDirectory(prefix="crosswatch-trakt-demo-") as folder, fake.serve():
         settings = CliSettings(
-            trakt={
-                "client_id": fake.client_id,
-                "client_secret": fake.client_secret,
-                "base_url": fake.base_url,
-                "auth_url": fake.base_url,
-            },
+            trakt=fake.provider_config(),
             state_dir=Path(folder) / "state",
             pair=PAIR,
         )

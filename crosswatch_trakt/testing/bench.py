@@ -157,7 +157,6 @@ def run_scenarios(spec: BenchSpec, factor: float, state_dir: Path) -> dict[str, 
     try:
         hello = emulator.hello
         config = {k: v for k, v in hello.items() if k != "counts"}
-        config["auth_url"] = config["base_url"]
 
         def context(run: str) -> HostContext:
             return HostContext(config=config, state_dir=state_dir, clock=clock, run_id=run)

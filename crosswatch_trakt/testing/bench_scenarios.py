@@ -314,19 +314,8 @@ class EmulatorChild:
 def child_main(conn: Connection, clock: ScaledClock, spec: BenchSpec) -> None:
     """Build and serve the emulator, send its credentials, then answer commands until stop."""
     child = EmulatorChild.build(clock, spec)
-    tokens = child.fake.issue_tokens(USER)
     with child.fake.serve() as fake:
-        conn.send(
-            {
-                "base_url": fake.base_url,
-                "client_id": fake.client_id,
-                "client_secret": fake.client_secret,
-                "access_token": tokens["access_token"],
-                "refresh_token": tokens["refresh_token"],
-                "expires_at": tokens["created_at"] + tokens["expires_in"],
-                "counts": child.counts(),
-            }
-        )
+        conn.send({**fake.provider_config(USER), "counts": child.counts()})
         while True:
             command, args = conn.recv()
             if command == "stop":

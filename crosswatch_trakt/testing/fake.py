@@ -157,6 +157,28 @@ class FakeTrakt:
             self._require(username)
             return self.tokens.issue(username, self.clock.time(), self.token_lifetime).response()
 
+    def provider_config(
+        self, username: str | None = None, tokens: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """Return the adapter's provider config for this emulator (serving), logged in if asked.
+
+        With ``username`` (and no ``tokens``) a token pair is issued now; with neither, the
+        config holds no tokens, ready for a device login.
+        """
+        config: dict[str, Any] = {
+            "client_id": self.client_id,
+            "client_secret": self.client_secret,
+            "base_url": self.base_url,
+            "auth_url": self.base_url,
+        }
+        if tokens is None and username is not None:
+            tokens = self.issue_tokens(username)
+        if tokens is not None:
+            config["access_token"] = tokens["access_token"]
+            config["refresh_token"] = tokens["refresh_token"]
+            config["expires_at"] = tokens["created_at"] + tokens["expires_in"]
+        return config
+
     def _require(self, username: str) -> UserState:
         if username not in self.users:
             raise KeyError(f"no such user: {username!r}")

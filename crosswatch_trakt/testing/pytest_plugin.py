@@ -62,16 +62,7 @@ def trakt_tokens(fake_trakt: FakeTrakt) -> dict[str, Any]:
 @pytest.fixture
 def trakt_config(fake_trakt: FakeTrakt, trakt_tokens: dict[str, Any]) -> dict[str, Any]:
     """Return the provider config mapping pointing at the emulator, authorised as ``alice``."""
-    return {
-        "client_id": fake_trakt.client_id,
-        "client_secret": fake_trakt.client_secret,
-        "access_token": trakt_tokens["access_token"],
-        "refresh_token": trakt_tokens["refresh_token"],
-        "expires_at": trakt_tokens["created_at"] + trakt_tokens["expires_in"],
-        "base_url": fake_trakt.base_url,
-        "auth_url": fake_trakt.base_url,
-        "timeout": 5,
-    }
+    return {**fake_trakt.provider_config(tokens=trakt_tokens), "timeout": 5}
 
 
 @pytest.fixture
@@ -126,17 +117,7 @@ def trakt_cassette(
             fake = FakeTrakt(clock=trakt_clock)
             seed_demo(fake, "alice")
             stack.enter_context(fake.serve())
-            tokens = fake.issue_tokens("alice")
-            config = {
-                **REPLAY_CONFIG,
-                "client_id": fake.client_id,
-                "client_secret": fake.client_secret,
-                "access_token": tokens["access_token"],
-                "refresh_token": tokens["refresh_token"],
-                "expires_at": tokens["created_at"] + tokens["expires_in"],
-                "base_url": fake.base_url,
-                "auth_url": fake.base_url,
-            }
+            config = {**REPLAY_CONFIG, **fake.provider_config("alice")}
         else:
             config = {**REPLAY_CONFIG, "expires_at": trakt_clock.time() + 7 * 86400}
         recorder = cassettes.make_vcr(path.parent, "all" if record else "none")

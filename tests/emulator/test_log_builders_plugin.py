@@ -112,3 +112,19 @@ def test_plugin_fixtures_point_at_the_emulator(fake_trakt, trakt_config, host_co
         timeout=trakt_config["timeout"],
     )
     assert r.json()["user"]["username"] == "alice"
+
+
+def test_provider_config_logs_in_or_not(fake_trakt: FakeTrakt) -> None:
+    """provider_config points the adapter at the emulator, with fresh tokens only when asked."""
+    anonymous = fake_trakt.provider_config()
+    assert anonymous["base_url"] == anonymous["auth_url"] == fake_trakt.base_url
+    assert "access_token" not in anonymous
+    config = fake_trakt.provider_config("alice")
+    assert config["client_id"] == fake_trakt.client_id
+    assert config["expires_at"] > fake_trakt.clock.time()
+    response = requests.get(
+        fake_trakt.base_url + "/users/settings",
+        headers=fake_trakt.headers(config["access_token"]),
+        timeout=5,
+    )
+    assert response.json()["user"]["username"] == "alice"

@@ -66,17 +66,7 @@ def world(chunk: int) -> Iterator[World]:
     movies, shows = demo_catalog(fake.catalog)
     media: list[Movie | Episode] = [*movies[:3], shows[0].episode(1, 1), shows[0].episode(1, 2)]
     with fake.serve(), tempfile.TemporaryDirectory() as state:
-        tokens = fake.issue_tokens("alice")
-        config = {
-            "client_id": fake.client_id,
-            "client_secret": fake.client_secret,
-            "access_token": tokens["access_token"],
-            "refresh_token": tokens["refresh_token"],
-            "expires_at": tokens["created_at"] + tokens["expires_in"],
-            "base_url": fake.base_url,
-            "auth_url": fake.base_url,
-            "write_chunk_size": chunk,
-        }
+        config = {**fake.provider_config("alice"), "write_chunk_size": chunk}
         context = HostContext(config=config, state_dir=state, clock=clock, run_id="run-1")
         account = TraktAccount.create(TraktConfig.from_mapping(config), state, clock=clock)
         try:
