@@ -15,9 +15,9 @@ from urllib.parse import urlsplit
 import attrs
 import cattrs
 
-from crosswatch_trakt import convert
 from crosswatch_trakt.errors import ConfigError
-from crosswatch_trakt.log import get_logger
+from crosswatch_trakt.support import converter
+from crosswatch_trakt.support.log import get_logger
 
 __all__ = [
     "CollectionToggles",
@@ -148,7 +148,7 @@ def _build(cls: type[T], mapping: Mapping[str, Any], prefix: str) -> T:
         raise ConfigError(prefix.rstrip(".") or "config", f"must be a mapping, got {mapping!r}")
     _warn_unknown(cls, mapping, prefix)
     try:
-        return convert.structure(dict(mapping), cls)
+        return converter.structure(dict(mapping), cls)
     except ConfigError as exc:
         raise ConfigError(prefix + exc.key, str(exc).split(": ", 1)[1]) from None
     except (cattrs.BaseValidationError, ValueError, TypeError) as exc:
@@ -159,7 +159,7 @@ def _config_error(exc: BaseException, mapping: Mapping[str, Any], prefix: str) -
     nested = _find_config_error(exc)
     if nested is not None:
         return ConfigError(prefix + nested.key, str(nested).split(": ", 1)[1])
-    message = convert.error_messages(exc)[0]
+    message = converter.error_messages(exc)[0]
     text, _, path = message.partition(" @ $")
     key = path.lstrip(".") or "config"
     value: Any = mapping

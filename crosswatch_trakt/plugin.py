@@ -10,11 +10,11 @@ from collections.abc import Sequence
 from typing import Any
 
 from crosswatch_trakt import _version
-from crosswatch_trakt.account import account_for
 from crosswatch_trakt.features import build_feature, check_feature
-from crosswatch_trakt.features.base import Feature
-from crosswatch_trakt.health import health
+from crosswatch_trakt.features.health import health
+from crosswatch_trakt.features.ledger import Feature
 from crosswatch_trakt.hostspec import ApplyResult, HostContext, HostItem, Snapshot, hookimpl
+from crosswatch_trakt.trakt.account import account_for
 
 PROVIDER = "TRAKT"
 

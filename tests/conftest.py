@@ -8,7 +8,7 @@ import pluggy
 import pytest
 
 from crosswatch_trakt import hostspec
-from crosswatch_trakt.account import REGISTRY
+from crosswatch_trakt.trakt.account import REGISTRY
 
 
 @pytest.fixture(autouse=True)

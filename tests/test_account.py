@@ -6,9 +6,9 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from crosswatch_trakt.account import AccountRegistry, TraktAccount
 from crosswatch_trakt.hostspec import HostContext
 from crosswatch_trakt.testing import FakeTrakt
+from crosswatch_trakt.trakt.account import AccountRegistry, TraktAccount
 
 
 def _with(context: HostContext, **changes: Any) -> HostContext:

@@ -6,9 +6,9 @@ import threading
 
 import pytest
 
-from crosswatch_trakt.account import AccountRegistry, TraktAccount
 from crosswatch_trakt.hostspec import HostContext
 from crosswatch_trakt.testing import FakeTrakt, VirtualClock
+from crosswatch_trakt.trakt.account import AccountRegistry, TraktAccount
 
 ACTIVITIES = "/sync/last_activities"
 

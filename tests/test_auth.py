@@ -13,11 +13,11 @@ import pytest
 import structlog
 
 from crosswatch_trakt import errors
-from crosswatch_trakt.account import AccountRegistry, TraktAccount
 from crosswatch_trakt.hostspec import HostContext
 from crosswatch_trakt.testing import FakeTrakt, Fault, VirtualClock
 from crosswatch_trakt.testing.builders import generate_account
-from crosswatch_trakt.tokens import TOKENS_FILE, TokenSet
+from crosswatch_trakt.trakt.account import AccountRegistry, TraktAccount
+from crosswatch_trakt.trakt.tokens import TOKENS_FILE, TokenSet
 
 ACTIVITIES = "/sync/last_activities"
 
@@ -319,7 +319,7 @@ def test_token_document_schema() -> None:
 
 CHILD = """
 import json, sys
-from crosswatch_trakt.account import TraktAccount
+from crosswatch_trakt.trakt.account import TraktAccount
 from crosswatch_trakt.config import TraktConfig
 from crosswatch_trakt.testing import VirtualClock
 config, state_dir, start = json.loads(sys.argv[1]), sys.argv[2], float(sys.argv[3])

@@ -9,8 +9,15 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from crosswatch_trakt.bodies import BODY_KEYS, match_not_found, request_body, request_item
-from crosswatch_trakt.models import CollectionEntry, Ids, MediaRef, Play, Rating, WatchlistEntry
+from crosswatch_trakt.media.models import (
+    CollectionEntry,
+    Ids,
+    MediaRef,
+    Play,
+    Rating,
+    WatchlistEntry,
+)
+from crosswatch_trakt.media.payloads import BODY_KEYS, match_not_found, request_body, request_item
 
 UTC = timezone.utc
 WHEN = datetime(2024, 5, 1, 20, 31, 59, tzinfo=UTC)

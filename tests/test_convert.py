@@ -1,4 +1,4 @@
-"""Host dicts <-> models (mediaconv) and Trakt JSON rows -> models (convert)."""
+"""Host dicts <-> models (media.hostitems) and Trakt JSON rows -> models (media.traktrows)."""
 
 from __future__ import annotations
 
@@ -11,9 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from crosswatch_trakt import convert
-from crosswatch_trakt.keys import item_key
-from crosswatch_trakt.mediaconv import (
+from crosswatch_trakt.media.hostitems import (
     collection_to_host,
     fallback_key,
     host_to_collection,
@@ -27,7 +25,8 @@ from crosswatch_trakt.mediaconv import (
     rating_to_host,
     watchlist_to_host,
 )
-from crosswatch_trakt.models import (
+from crosswatch_trakt.media.keys import item_key
+from crosswatch_trakt.media.models import (
     CollectionEntry,
     Ids,
     MediaRef,
@@ -36,13 +35,14 @@ from crosswatch_trakt.models import (
     Rating,
     WatchlistEntry,
 )
-from crosswatch_trakt.traktrows import (
+from crosswatch_trakt.media.traktrows import (
     trakt_collection_rows,
     trakt_history_row,
     trakt_media,
     trakt_rating_row,
     trakt_watchlist_row,
 )
+from crosswatch_trakt.support import dates
 
 UTC = timezone.utc
 POS = st.integers(1, 10**8)
@@ -151,7 +151,7 @@ def _trakt(media: MediaRef) -> dict[str, Any]:
 
 
 def _stamp(value: datetime | None) -> str | None:
-    return None if value is None else convert.format_datetime(value)
+    return None if value is None else dates.format_datetime(value)
 
 
 @given(st.builds(WatchlistEntry, medias(trakt_side=True), st.none() | MS, st.none() | TEXT))

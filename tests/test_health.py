@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from crosswatch_trakt.account import AccountRegistry
-from crosswatch_trakt.health import health
+from crosswatch_trakt.features.health import health
 from crosswatch_trakt.hostspec import HostContext
 from crosswatch_trakt.testing import FakeTrakt, Fault
+from crosswatch_trakt.trakt.account import AccountRegistry
 
 
 def _account(context: HostContext, **config: Any) -> Any:

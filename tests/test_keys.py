@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from crosswatch_trakt.keys import (
+from crosswatch_trakt.media.hostitems import host_item_key
+from crosswatch_trakt.media.keys import (
     aliases,
-    host_item_key,
     item_key,
     minute_stamp,
     normalize_ids,
@@ -18,7 +18,7 @@ from crosswatch_trakt.keys import (
     play_keys,
     same_media,
 )
-from crosswatch_trakt.models import Ids, MediaRef, Play
+from crosswatch_trakt.media.models import Ids, MediaRef, Play
 
 UTC = timezone.utc
 MATRIX = MediaRef("movie", Ids(trakt=481, slug="the-matrix-1999", imdb="tt0133093", tmdb=603))

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from crosswatch_trakt.features.base import AccountingError, Ledger, chunked
+from crosswatch_trakt.features.ledger import AccountingError, Ledger, chunked
 
 
 def test_result_books() -> None:

@@ -9,7 +9,7 @@ import structlog
 
 from crosswatch_trakt.config import TraktConfig
 from crosswatch_trakt.hostspec import HostContext
-from crosswatch_trakt.log import get_logger, redact_text
+from crosswatch_trakt.support.log import get_logger, redact_text
 
 TOKEN = "tok-4f9a8b7c6d5e"
 SECRET = "sec-0a1b2c3d4e5f"

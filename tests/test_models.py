@@ -8,9 +8,8 @@ from typing import Any
 import attrs
 import pytest
 
-from crosswatch_trakt import convert
 from crosswatch_trakt.hostspec import REASONS
-from crosswatch_trakt.models import (
+from crosswatch_trakt.media.models import (
     CollectionEntry,
     Ids,
     MediaRef,
@@ -20,6 +19,7 @@ from crosswatch_trakt.models import (
     WatchlistEntry,
     with_minute,
 )
+from crosswatch_trakt.support import converter as convert
 
 UTC = timezone.utc
 CEST = timezone(timedelta(hours=2))

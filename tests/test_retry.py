@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from crosswatch_trakt.http.retry import RetryPolicy, retry_after_seconds
 from crosswatch_trakt.testing import VirtualClock
+from crosswatch_trakt.trakt.retry import RetryPolicy, retry_after_seconds
 
 
 def test_backoff_grows_exponentially_with_jitter() -> None:

@@ -17,14 +17,14 @@ import pytest
 import structlog
 from structlog.testing import capture_logs
 
-from crosswatch_trakt.account import REGISTRY
 from crosswatch_trakt.config import TraktConfig
 from crosswatch_trakt.errors import ConfigError, TraktError
 from crosswatch_trakt.hostspec import HostContext
 from crosswatch_trakt.testing import FakeTrakt, Fault
 from crosswatch_trakt.testing.bench_scenarios import host_item
 from crosswatch_trakt.testing.cassettes import make_vcr
-from crosswatch_trakt.tokens import TokenSet
+from crosswatch_trakt.trakt.account import REGISTRY
+from crosswatch_trakt.trakt.tokens import TokenSet
 
 #: a bearer credential (not a redaction, not the WWW-Authenticate challenge)
 BEARER = re.compile(r"Bearer\s+(?!\*\*\*|REDACTED|realm=)[A-Za-z0-9._~+/=-]{6,}")

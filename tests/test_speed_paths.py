@@ -11,8 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crosswatch_trakt import convert, keys, models, traktrows
-from crosswatch_trakt.features.history_cache import (
+from crosswatch_trakt.features.history.cache import (
     HistoryIndexDoc,
     KindCache,
     PlayIndex,
@@ -20,7 +19,9 @@ from crosswatch_trakt.features.history_cache import (
     _row_host,
     _row_play,
 )
-from crosswatch_trakt.keys import (
+from crosswatch_trakt.media import keys, models, traktrows
+from crosswatch_trakt.media.hostitems import media_to_host, play_to_host
+from crosswatch_trakt.media.keys import (
     KEY_PRIORITY,
     has_item_key,
     item_key,
@@ -30,8 +31,8 @@ from crosswatch_trakt.keys import (
     rank_keys,
     remembered_ids,
 )
-from crosswatch_trakt.mediaconv import media_to_host, play_to_host
-from crosswatch_trakt.models import Ids, MediaRef, Play, normal_ids, normal_play, with_minute
+from crosswatch_trakt.media.models import Ids, MediaRef, Play, normal_ids, normal_play, with_minute
+from crosswatch_trakt.support import converter, dates
 
 UTC = timezone.utc
 ZONES = [None, UTC, timezone(timedelta(hours=2)), timezone(timedelta(hours=-5, minutes=-30))]
@@ -197,7 +198,7 @@ def test_minute_stamp_and_format_datetime_equal_strftime(when: datetime | str) -
         return
     assert keys.minute_stamp(when) == with_minute(when).strftime("%Y-%m-%dT%H:%MZ")
     if when.tzinfo is not None:
-        assert convert.format_datetime(when) == trakt_stamp(when)
+        assert dates.format_datetime(when) == trakt_stamp(when)
 
 
 @given(st.lists(st.tuples(st.integers(0, 3), st.one_of(st.none(), st.integers(1, 9)))))
@@ -234,11 +235,11 @@ def test_rank_keys_equals_the_grouping_reference(plays: list[tuple[int, int | No
 def test_parse_datetime_fast_equals_general(text: str) -> None:
     """parse_datetime's fast path gives the general result, or the general error."""
     try:
-        expected: datetime | type[ValueError] = convert._parse_datetime(text)
+        expected: datetime | type[ValueError] = dates._parse_datetime(text)
     except ValueError:
         expected = ValueError
     try:
-        got: datetime | type[ValueError] = convert.parse_datetime(text)
+        got: datetime | type[ValueError] = dates.parse_datetime(text)
     except ValueError:
         got = ValueError
     assert got == expected
@@ -375,8 +376,8 @@ def test_loaded_cache_snapshot_equals_the_play_index(plays: list[Play]) -> None:
     movies = [p for p in plays if p.media.type == "movie"]
     others = [p for p in plays if p.media.type != "movie"]
     doc = HistoryIndexDoc(KindCache("m", movies), KindCache("e", others))
-    stored = json.loads(json.dumps(convert.unstructure(doc)))
-    loaded = convert.structure(stored, HistoryIndexDoc)
+    stored = json.loads(json.dumps(converter.unstructure(doc)))
+    loaded = converter.structure(stored, HistoryIndexDoc)
     expected = PlayIndex.of(doc.plays()).snapshot()
     assert loaded.snapshot() == expected == doc.snapshot()
     assert list(loaded.snapshot()) == list(expected) == play_keys_of(doc)
@@ -384,7 +385,7 @@ def test_loaded_cache_snapshot_equals_the_play_index(plays: list[Play]) -> None:
         item["ids"]["tmdb"] = -1  # a host changing its items changes nothing cached
     assert loaded.snapshot() == expected
     assert loaded.plays() == doc.plays()
-    assert convert.unstructure(loaded) == stored
+    assert converter.unstructure(loaded) == stored
 
 
 def play_keys_of(doc: HistoryIndexDoc) -> list[str]:

@@ -12,7 +12,7 @@ from typing import ClassVar
 import attrs
 import pytest
 
-from crosswatch_trakt.state import StateStore
+from crosswatch_trakt.support.state import StateStore
 
 
 @attrs.define

@@ -8,9 +8,9 @@ import json
 import pytest
 
 from crosswatch_trakt.config import RateLimitConfig
-from crosswatch_trakt.http.throttle import Bucket, RateLimitInfo, Throttle
 from crosswatch_trakt.testing import VirtualClock
 from crosswatch_trakt.testing.timefmt import format_ts_seconds
+from crosswatch_trakt.trakt.throttle import Bucket, RateLimitInfo, Throttle
 
 
 def _starts(clock: VirtualClock, bucket: Bucket, n: int) -> list[float]:

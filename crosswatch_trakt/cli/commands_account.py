@@ -11,8 +11,8 @@ from crosswatch_trakt.cli.exitcodes import LOGIN_REQUIRED, OK, TRAKT_ERROR, CliE
 from crosswatch_trakt.cli.host import CliHost
 from crosswatch_trakt.cli.render import Out
 from crosswatch_trakt.cli.runtime import Runtime
-from crosswatch_trakt.clock import Clock, SystemClock
-from crosswatch_trakt.tokens import TOKENS_FILE
+from crosswatch_trakt.support.clock import Clock, SystemClock
+from crosswatch_trakt.trakt.tokens import TOKENS_FILE
 
 __all__ = ["device_login", "login", "logout", "status"]
 

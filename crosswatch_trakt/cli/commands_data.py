@@ -14,8 +14,8 @@ from crosswatch_trakt.cli.host import Action, CliHost
 from crosswatch_trakt.cli.plan import FeaturePlan, plan_feature
 from crosswatch_trakt.cli.render import Out, accounting_lines, plan_line, snapshot_table
 from crosswatch_trakt.cli.runtime import Runtime
-from crosswatch_trakt.clock import SystemClock
 from crosswatch_trakt.hostspec import ApplyResult, HostItem
+from crosswatch_trakt.support.clock import SystemClock
 
 __all__ = ["export", "import_", "run_plan", "snapshot"]
 

@@ -13,7 +13,7 @@ import threading
 from crosswatch_trakt.cli.exitcodes import OK, USAGE, CliError
 from crosswatch_trakt.cli.render import Out
 from crosswatch_trakt.cli.runtime import Runtime
-from crosswatch_trakt.clock import SystemClock
+from crosswatch_trakt.support.clock import SystemClock
 
 __all__ = ["emulator", "serve"]
 

@@ -18,8 +18,8 @@ from crosswatch_trakt import hostspec
 from crosswatch_trakt.cli.exitcodes import TRAKT_ERROR, CliError
 from crosswatch_trakt.cli.progress import Progress
 from crosswatch_trakt.cli.settings import CliSettings
-from crosswatch_trakt.clock import Clock
 from crosswatch_trakt.hostspec import ApplyResult, HostContext, HostItem, Snapshot
+from crosswatch_trakt.support.clock import Clock
 
 __all__ = ["PROVIDER", "Action", "CliHost", "load_plugins", "new_run_id"]
 
@@ -145,12 +145,12 @@ class CliHost:
 
     def logout(self) -> bool:
         """Revoke the login at Trakt and delete the stored tokens; return Trakt's confirmation."""
-        from crosswatch_trakt.account import account_for
+        from crosswatch_trakt.trakt.account import account_for
 
         return account_for(self.context()).revoke()
 
     def last_activities(self) -> dict[str, Any]:
         """Return this run's ``/sync/last_activities`` (the adapter's change gate)."""
-        from crosswatch_trakt.account import account_for
+        from crosswatch_trakt.trakt.account import account_for
 
         return account_for(self.context()).activities.activities(self.run_id)

@@ -26,8 +26,8 @@ from crosswatch_trakt.cli.exitcodes import (
 )
 from crosswatch_trakt.cli.progress import Progress
 from crosswatch_trakt.cli.runtime import Runtime
-from crosswatch_trakt.clock import Clock
 from crosswatch_trakt.errors import StateError, TraktError, TransportError
+from crosswatch_trakt.support.clock import Clock
 
 __all__ = ["build_parser", "main"]
 

@@ -13,10 +13,10 @@ from typing import Any
 
 import attrs
 
-from crosswatch_trakt import keys
 from crosswatch_trakt.hostspec import HostItem, Snapshot
-from crosswatch_trakt.mediaconv import host_to_media, host_to_play
-from crosswatch_trakt.models import MediaRef, Play
+from crosswatch_trakt.media import keys
+from crosswatch_trakt.media.hostitems import host_to_media, host_to_play
+from crosswatch_trakt.media.models import MediaRef, Play
 
 __all__ = ["FeaturePlan", "plan_feature"]
 

@@ -11,7 +11,7 @@ from crosswatch_trakt.cli.host import CliHost
 from crosswatch_trakt.cli.progress import Progress
 from crosswatch_trakt.cli.render import Out
 from crosswatch_trakt.cli.settings import load_settings
-from crosswatch_trakt.clock import Clock
+from crosswatch_trakt.support.clock import Clock
 
 __all__ = ["Runtime"]
 

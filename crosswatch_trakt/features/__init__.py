@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 from crosswatch_trakt.errors import FeatureNotSupported
 
 if TYPE_CHECKING:
-    from crosswatch_trakt.account import TraktAccount
-    from crosswatch_trakt.features.base import Feature
+    from crosswatch_trakt.features.ledger import Feature
+    from crosswatch_trakt.trakt.account import TraktAccount
 
 SUPPORTED = ("watchlist", "ratings", "history")
 

@@ -12,13 +12,13 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import attrs
 
-from crosswatch_trakt.clock import Clock
-from crosswatch_trakt.features.index import Parsed
-from crosswatch_trakt.models import MediaRef
-from crosswatch_trakt.state import StateStore
+from crosswatch_trakt.features.items import Parsed
+from crosswatch_trakt.media.models import MediaRef
+from crosswatch_trakt.support.clock import Clock
+from crosswatch_trakt.support.state import StateStore
 
 if TYPE_CHECKING:
-    from crosswatch_trakt.account import TraktAccount
+    from crosswatch_trakt.trakt.account import TraktAccount
 
 __all__ = ["UnresolvedDoc", "UnresolvedMemory", "UnresolvedRecord", "fingerprint"]
 

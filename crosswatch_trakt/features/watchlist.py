@@ -13,9 +13,7 @@ from typing import Any, ClassVar
 
 import attrs
 
-from crosswatch_trakt.account import TraktAccount
-from crosswatch_trakt.features.base import Ledger
-from crosswatch_trakt.features.index import (
+from crosswatch_trakt.features.items import (
     AliasIndex,
     Parsed,
     dry_run_result,
@@ -25,13 +23,15 @@ from crosswatch_trakt.features.index import (
     present_only,
     rows_to_snapshot,
 )
+from crosswatch_trakt.features.ledger import Ledger
 from crosswatch_trakt.features.unresolved import UnresolvedMemory
 from crosswatch_trakt.features.writer import ChunkWriter
-from crosswatch_trakt.hostspec import ApplyResult, HostContext, HostItem, Snapshot
-from crosswatch_trakt.log import get_logger
-from crosswatch_trakt.mediaconv import host_to_watchlist, watchlist_to_host
-from crosswatch_trakt.models import WatchlistEntry
-from crosswatch_trakt.traktrows import trakt_watchlist_row
+from crosswatch_trakt.media.hostitems import host_to_watchlist, watchlist_to_host
+from crosswatch_trakt.media.models import WatchlistEntry
+from crosswatch_trakt.media.traktrows import trakt_watchlist_row
+from crosswatch_trakt.support.contract import ApplyResult, HostContext, HostItem, Snapshot
+from crosswatch_trakt.support.log import get_logger
+from crosswatch_trakt.trakt.account import TraktAccount
 
 __all__ = ["WatchlistFeature", "WatchlistShadow"]
 

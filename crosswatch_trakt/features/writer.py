@@ -14,15 +14,15 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import attrs
 
-from crosswatch_trakt.bodies import match_not_found, request_body
 from crosswatch_trakt.errors import AmbiguousWrite, TraktError
-from crosswatch_trakt.features.base import Ledger, chunked
-from crosswatch_trakt.features.index import HasMedia, Parsed
-from crosswatch_trakt.hostspec import HostContext, ProgressEvent
-from crosswatch_trakt.log import get_logger
+from crosswatch_trakt.features.items import HasMedia, Parsed
+from crosswatch_trakt.features.ledger import Ledger, chunked
+from crosswatch_trakt.media.payloads import match_not_found, request_body
+from crosswatch_trakt.support.contract import HostContext, ProgressEvent
+from crosswatch_trakt.support.log import get_logger
 
 if TYPE_CHECKING:
-    from crosswatch_trakt.account import TraktAccount
+    from crosswatch_trakt.trakt.account import TraktAccount
 
 __all__ = ["FATAL_REASONS", "ChunkWriter"]
 

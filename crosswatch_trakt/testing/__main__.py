@@ -7,7 +7,7 @@ import sys
 import threading
 from collections.abc import Sequence
 
-from crosswatch_trakt.clock import SystemClock
+from crosswatch_trakt.support.clock import SystemClock
 from crosswatch_trakt.testing.builders import seed_demo
 from crosswatch_trakt.testing.fake import FakeTrakt
 

@@ -23,8 +23,8 @@ from crosswatch_trakt.testing.timefmt import format_ts_seconds
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
 
-    from crosswatch_trakt.testing.fake import FakeTrakt
     from crosswatch_trakt.testing.store import UserState
+    from crosswatch_trakt.testing.world import TraktWorld
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 INVALID_TOKEN = {
@@ -37,7 +37,7 @@ INVALID_TOKEN = {
 class Call:
     """One request as a handler sees it (handlers run under the emulator's lock)."""
 
-    fake: FakeTrakt
+    fake: TraktWorld
     request: Request
     args: Mapping[str, Any]
     now: float
@@ -120,7 +120,7 @@ def fault_response(fault: Fault, method: str, now: float) -> Response:
 class TraktApp:
     """The WSGI callable serving both the API and OAuth on one host."""
 
-    fake: FakeTrakt
+    fake: TraktWorld
     routes: list[Route]
     _map: Map = attrs.field(init=False)
 

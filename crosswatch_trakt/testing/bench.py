@@ -32,7 +32,6 @@ import attrs
 import structlog
 
 from crosswatch_trakt import _version, plugin
-from crosswatch_trakt.account import REGISTRY
 from crosswatch_trakt.config import RateLimitConfig
 from crosswatch_trakt.hostspec import HostContext
 from crosswatch_trakt.testing.bench_scenarios import (
@@ -45,6 +44,7 @@ from crosswatch_trakt.testing.bench_scenarios import (
     reset_peak_rss,
 )
 from crosswatch_trakt.testing.clock import ScaledClock
+from crosswatch_trakt.trakt.account import REGISTRY
 
 __all__ = ["main", "min_index_requests"]
 

@@ -7,7 +7,7 @@ emulator's rate limits and the adapter's throttle see the same scaled seconds.
 
 The parent talks to the child over a ``multiprocessing`` pipe with ``(command, args)``
 tuples; see ``EmulatorChild.handle``. Host items the child hands out are built with the
-adapter's own conversion (``traktrows.trakt_media`` + ``mediaconv.media_to_host``).
+adapter's own conversion (``traktrows.trakt_media`` + ``hostitems.media_to_host``).
 """
 
 from __future__ import annotations
@@ -26,15 +26,15 @@ from typing import Any
 
 import attrs
 
-from crosswatch_trakt.features.history_index import parse_rows
-from crosswatch_trakt.keys import play_keys
-from crosswatch_trakt.mediaconv import media_to_host, play_to_host
+from crosswatch_trakt.features.history.reader import parse_rows
+from crosswatch_trakt.media.hostitems import media_to_host, play_to_host
+from crosswatch_trakt.media.keys import play_keys
+from crosswatch_trakt.media.traktrows import trakt_media
 from crosswatch_trakt.testing.builders import generate_account
 from crosswatch_trakt.testing.catalog import Episode, Media, Movie, Season, media_json, media_key
 from crosswatch_trakt.testing.clock import ScaledClock, VirtualClock
 from crosswatch_trakt.testing.fake import FakeTrakt
 from crosswatch_trakt.testing.timefmt import format_ts
-from crosswatch_trakt.traktrows import trakt_media
 
 #: rows per page, as the adapter reads history
 PAGE = 250

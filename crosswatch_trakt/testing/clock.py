@@ -15,7 +15,7 @@ DEFAULT_START = 1767225600.0
 class VirtualClock:
     """A clock that only moves when told to: ``sleep`` and ``advance`` return at once.
 
-    Implements the ``crosswatch_trakt.clock.Clock`` protocol. Thread-safe.
+    Implements the ``crosswatch_trakt.support.clock.Clock`` protocol. Thread-safe.
     """
 
     start: float = DEFAULT_START

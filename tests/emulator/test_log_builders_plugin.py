@@ -85,7 +85,7 @@ def test_generate_account_is_deterministic_with_the_asked_sizes():
 
 def test_clocks_implement_the_clock_protocol():
     """VirtualClock sleeps instantly; ScaledClock runs faster than real time and can advance."""
-    from crosswatch_trakt.clock import Clock
+    from crosswatch_trakt.support.clock import Clock
 
     clock = VirtualClock(start=100.0)
     clock.sleep(30)

@@ -7,13 +7,13 @@ from typing import Any
 import attrs
 import pytest
 
-from crosswatch_trakt.account import account_for
 from crosswatch_trakt.features.history import HistoryFeature
 from crosswatch_trakt.hostspec import ApplyResult, HostContext
 from crosswatch_trakt.testing import FakeTrakt
 from crosswatch_trakt.testing.builders import demo_catalog
 from crosswatch_trakt.testing.catalog import Episode, Movie, Show
 from crosswatch_trakt.testing.timefmt import format_ts
+from crosswatch_trakt.trakt.account import account_for
 
 
 @attrs.frozen

@@ -23,10 +23,10 @@ from history_fixtures import (  # noqa: F401  (fixtures)
 )
 
 from crosswatch_trakt.features.history import HistoryFeature
-from crosswatch_trakt.features.history_write import SETTLE_SECONDS
+from crosswatch_trakt.features.history.write import SETTLE_SECONDS
 from crosswatch_trakt.hostspec import HostContext
-from crosswatch_trakt.http.session import TraktSession
 from crosswatch_trakt.testing import FakeTrakt, Fault, VirtualClock
+from crosswatch_trakt.trakt.session import TraktSession
 
 POST_HISTORY = Fault(method="POST", path="/sync/history", kind="apply_then_drop")
 
@@ -359,7 +359,7 @@ def test_adds_through_the_hook(
 
 
 def _account(context: HostContext) -> Any:
-    from crosswatch_trakt.account import account_for
+    from crosswatch_trakt.trakt.account import account_for
 
     return account_for(context)
 

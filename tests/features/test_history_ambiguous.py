@@ -18,12 +18,12 @@ from history_fixtures import (  # noqa: F401  (fixtures)
 )
 
 from crosswatch_trakt import errors
-from crosswatch_trakt.account import AccountRegistry
 from crosswatch_trakt.features.history import HistoryFeature
-from crosswatch_trakt.features.history_index import HistoryReader
+from crosswatch_trakt.features.history.reader import HistoryReader
 from crosswatch_trakt.hostspec import HostContext
-from crosswatch_trakt.http.session import TraktSession
 from crosswatch_trakt.testing import FakeTrakt, Fault
+from crosswatch_trakt.trakt.account import AccountRegistry
+from crosswatch_trakt.trakt.session import TraktSession
 
 MOVIE = {"movies": [{"ids": {"tmdb": 603}}]}
 WHEN = ("2025-01-01T10:00:00Z", "2025-02-01T10:00:00Z")

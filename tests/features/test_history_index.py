@@ -13,7 +13,7 @@ from history_fixtures import (  # noqa: F401  (fixtures)
 
 from crosswatch_trakt.errors import IncompleteRead
 from crosswatch_trakt.features.history import HistoryFeature
-from crosswatch_trakt.features.history_cache import INDEX_FILE
+from crosswatch_trakt.features.history.cache import INDEX_FILE
 from crosswatch_trakt.hostspec import HostContext
 from crosswatch_trakt.testing import FakeTrakt, Fault, VirtualClock
 from crosswatch_trakt.testing.builders import generate_account

@@ -14,7 +14,6 @@ from history_fixtures import accounted, episode_item, movie_item
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from crosswatch_trakt.account import TraktAccount
 from crosswatch_trakt.config import TraktConfig
 from crosswatch_trakt.features.history import HistoryFeature
 from crosswatch_trakt.hostspec import HostContext
@@ -22,6 +21,7 @@ from crosswatch_trakt.testing import FakeTrakt, Fault, VirtualClock
 from crosswatch_trakt.testing.builders import demo_catalog
 from crosswatch_trakt.testing.catalog import Episode, Movie
 from crosswatch_trakt.testing.timefmt import format_ts, parse_ts
+from crosswatch_trakt.trakt.account import TraktAccount
 
 MINUTES = ("2025-01-01T10:00", "2025-01-01T10:01", "2025-03-15T22:30", "2025-11-30T08:05")
 READS = re.compile(r"/sync/history/(movies|episodes)")
@@ -149,7 +149,7 @@ def _group(w: World, key: str) -> tuple[int, int]:
 
 
 def _key_head(probe: dict[str, Any]) -> str:
-    from crosswatch_trakt.keys import host_item_key
+    from crosswatch_trakt.media.hostitems import host_item_key
 
     head = host_item_key(probe)
     assert head is not None

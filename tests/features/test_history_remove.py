@@ -21,8 +21,8 @@ from history_fixtures import (  # noqa: F401  (fixtures)
 
 from crosswatch_trakt.features.history import HistoryFeature
 from crosswatch_trakt.hostspec import HostContext
-from crosswatch_trakt.http.session import TraktSession
 from crosswatch_trakt.testing import FakeTrakt, Fault
+from crosswatch_trakt.trakt.session import TraktSession
 
 KEY = "movie:tmdb:603@2025-05-01T20:31Z"
 

@@ -23,8 +23,15 @@ from typing import Any
 
 import attrs
 
-from crosswatch_trakt.convert import format_datetime
-from crosswatch_trakt.models import CollectionEntry, Ids, MediaRef, Play, Rating, WatchlistEntry
+from crosswatch_trakt.media.models import (
+    CollectionEntry,
+    Ids,
+    MediaRef,
+    Play,
+    Rating,
+    WatchlistEntry,
+)
+from crosswatch_trakt.support.dates import format_datetime
 
 __all__ = ["BODY_KEYS", "RequestBody", "match_not_found", "request_body", "request_item"]
 

@@ -13,9 +13,9 @@ from typing import Any, Generic, TypeVar
 
 import attrs
 
-from crosswatch_trakt.clock import Clock
 from crosswatch_trakt.errors import IncompleteRead
-from crosswatch_trakt.http.session import TraktSession
+from crosswatch_trakt.support.clock import Clock
+from crosswatch_trakt.trakt.session import TraktSession
 
 __all__ = ["MEMO_TTL_SECONDS", "ActivityGate", "RunMemo"]
 

@@ -13,13 +13,13 @@ from typing import Any
 import attrs
 
 from crosswatch_trakt.config import HistoryOptions
-from crosswatch_trakt.features.base import Ledger
-from crosswatch_trakt.features.history_cache import PlayIndex
-from crosswatch_trakt.features.history_write import PlayIn
+from crosswatch_trakt.features.history.cache import PlayIndex
+from crosswatch_trakt.features.history.write import PlayIn
+from crosswatch_trakt.features.ledger import Ledger
 from crosswatch_trakt.features.unresolved import UnresolvedMemory
-from crosswatch_trakt.keys import item_key, play_key, play_keys
-from crosswatch_trakt.mediaconv import host_to_media, host_to_play
-from crosswatch_trakt.models import MediaRef, Play, Problem
+from crosswatch_trakt.media.hostitems import host_to_media, host_to_play
+from crosswatch_trakt.media.keys import item_key, play_key, play_keys
+from crosswatch_trakt.media.models import MediaRef, Play, Problem
 
 __all__ = [
     "ByItem",

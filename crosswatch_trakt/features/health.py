@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from crosswatch_trakt.account import TraktAccount
 from crosswatch_trakt.errors import (
     AccountLocked,
     AuthError,
@@ -21,6 +20,7 @@ from crosswatch_trakt.errors import (
     ServerError,
     TransportError,
 )
+from crosswatch_trakt.trakt.account import TraktAccount
 
 __all__ = ["HEALTH_RETRY_SECONDS", "health"]
 

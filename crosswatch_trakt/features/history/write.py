@@ -21,17 +21,17 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from crosswatch_trakt.bodies import match_not_found, request_body, request_item
 from crosswatch_trakt.errors import AmbiguousWrite, TraktError
-from crosswatch_trakt.features.base import Ledger, chunked
-from crosswatch_trakt.features.history_cache import Kind, PlayIndex, kind_of, play_matches
-from crosswatch_trakt.features.history_index import read_windows
+from crosswatch_trakt.features.history.cache import Kind, PlayIndex, kind_of, play_matches
+from crosswatch_trakt.features.history.reader import read_windows
+from crosswatch_trakt.features.ledger import Ledger, chunked
 from crosswatch_trakt.features.writer import FATAL_REASONS
-from crosswatch_trakt.hostspec import HostContext, ProgressEvent
-from crosswatch_trakt.models import Play
+from crosswatch_trakt.media.models import Play
+from crosswatch_trakt.media.payloads import match_not_found, request_body, request_item
+from crosswatch_trakt.support.contract import HostContext, ProgressEvent
 
 if TYPE_CHECKING:
-    from crosswatch_trakt.account import TraktAccount
+    from crosswatch_trakt.trakt.account import TraktAccount
 
 __all__ = ["LATE_WRITE", "MAX_SENDS", "SETTLE_SECONDS", "AddWriter", "PlayIn", "RemoveWriter"]
 

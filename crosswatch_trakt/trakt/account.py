@@ -9,26 +9,73 @@ and the resolved ``state_dir``.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import attrs
 
-from crosswatch_trakt.activities import ActivityGate, RunMemo
-from crosswatch_trakt.auth import DeviceLogin
-from crosswatch_trakt.clock import Clock, SystemClock
 from crosswatch_trakt.config import TraktConfig
-from crosswatch_trakt.errors import IncompleteRead
-from crosswatch_trakt.features.base import RunStops
-from crosswatch_trakt.hostspec import HostContext
-from crosswatch_trakt.http.session import TraktSession
-from crosswatch_trakt.state import StateStore
-from crosswatch_trakt.tokens import SaveConfig, TokenManager
+from crosswatch_trakt.errors import IncompleteRead, TraktError
+from crosswatch_trakt.support.clock import Clock, SystemClock
+from crosswatch_trakt.support.state import StateStore
+from crosswatch_trakt.trakt.activities import ActivityGate, RunMemo
+from crosswatch_trakt.trakt.oauth import DeviceLogin
+from crosswatch_trakt.trakt.session import TraktSession
+from crosswatch_trakt.trakt.tokens import SaveConfig, TokenManager
 
-__all__ = ["REGISTRY", "AccountRegistry", "TraktAccount", "account_for"]
+__all__ = [
+    "REGISTRY",
+    "AccountRegistry",
+    "AccountSource",
+    "RunStops",
+    "TraktAccount",
+    "account_for",
+]
 
 AccountKey = tuple[str, str, str]
+
+
+class AccountSource(Protocol):
+    """Where an account comes from: a config mapping, a state folder, optional callbacks.
+
+    A front door's call context (``HostContext``) has this shape; the Trakt client needs
+    nothing else of it.
+    """
+
+    @property
+    def config(self) -> Mapping[str, Any]:
+        """The provider's config mapping."""
+
+    @property
+    def state_dir(self) -> Path:
+        """The account's state folder."""
+
+    @property
+    def save_config(self) -> SaveConfig | None:
+        """The callback that receives rotated tokens."""
+
+    @property
+    def clock(self) -> Clock | None:
+        """The clock (tests and the benchmark)."""
+
+
+@attrs.define
+class RunStops:
+    """Features whose writes stopped for the rest of a run (420, 423, 426, lost login)."""
+
+    stops: dict[str, tuple[str | None, TraktError]] = attrs.Factory(dict)
+
+    def stop(self, feature: str, run_id: str | None, error: TraktError) -> None:
+        """Stop ``feature``'s writes for ``run_id`` because of ``error``."""
+        self.stops[feature] = (run_id, error)
+
+    def stopped(self, feature: str, run_id: str | None) -> TraktError | None:
+        """Return the error that stopped ``feature`` in this run, or ``None``."""
+        entry = self.stops.get(feature)
+        if entry is None or run_id is None or entry[0] != run_id:
+            return None
+        return entry[1]
 
 
 @attrs.define
@@ -123,7 +170,7 @@ class AccountRegistry:
     _accounts: dict[AccountKey, TraktAccount] = attrs.field(factory=dict, repr=False)
     _lock: threading.Lock = attrs.field(factory=threading.Lock, repr=False)
 
-    def account_for(self, context: HostContext) -> TraktAccount:
+    def account_for(self, context: AccountSource) -> TraktAccount:
         """Return the account for ``context``, building it on first use (thread-safe)."""
         config = TraktConfig.from_mapping(context.config)
         key: AccountKey = (config.base_url, config.client_id, str(context.state_dir.resolve()))
@@ -158,6 +205,6 @@ class AccountRegistry:
 REGISTRY = AccountRegistry()
 
 
-def account_for(context: HostContext) -> TraktAccount:
+def account_for(context: AccountSource) -> TraktAccount:
     """Return the process-wide account for ``context``."""
     return REGISTRY.account_for(context)

@@ -9,7 +9,7 @@ the session's retries raises ``IncompleteRead``: no partial list ever escapes.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import attrs
 import requests
@@ -22,13 +22,27 @@ from crosswatch_trakt.errors import (
     IncompleteRead,
     VipOnly,
 )
-from crosswatch_trakt.hostspec import ProgressEvent
-from crosswatch_trakt.http.bodies import json_body
+from crosswatch_trakt.support.contract import ProgressEvent
+from crosswatch_trakt.trakt.answers import json_body
 
-if TYPE_CHECKING:
-    from crosswatch_trakt.http.session import TraktSession
 
-__all__ = ["PageInfo", "collect_pages", "iter_pages"]
+class PageSource(Protocol):
+    """What a walk needs of the session: its page size, one GET, and a logger."""
+
+    @property
+    def page_size(self) -> int:
+        """The ``limit`` asked for (Trakt clamps it to 250)."""
+
+    def get(
+        self, path: str, params: Mapping[str, Any] | None = None, *, feature: str
+    ) -> requests.Response:
+        """GET ``path`` with the session's retries; raise a typed error on failure."""
+
+    def log(self, feature: str) -> Any:
+        """Return a logger for ``feature``."""
+
+
+__all__ = ["PageInfo", "PageSource", "collect_pages", "iter_pages"]
 
 #: errors that are final answers about the account, not a failed read: raised as they are
 _FINAL = (Forbidden, AccountLocked, VipOnly, AccountLimitExceeded)
@@ -68,7 +82,7 @@ def _page_info(response: requests.Response, page: int, rows: int, limit: int) ->
 
 
 def iter_pages(
-    session: TraktSession,
+    session: PageSource,
     path: str,
     *,
     feature: str,
@@ -76,7 +90,7 @@ def iter_pages(
     progress: Callable[[ProgressEvent], None] | None = None,
 ) -> Iterator[tuple[list[Any], PageInfo]]:
     """Yield each page's rows with its ``PageInfo``; raise ``IncompleteRead`` on any gap."""
-    limit = session.config.page_size
+    limit = session.page_size
     first: PageInfo | None = None
     page = 1
     while True:
@@ -121,7 +135,7 @@ def iter_pages(
 
 
 def collect_pages(
-    session: TraktSession,
+    session: PageSource,
     path: str,
     *,
     feature: str,

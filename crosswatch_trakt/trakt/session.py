@@ -23,7 +23,6 @@ from urllib3.exceptions import MaxRetryError
 from urllib3.exceptions import TimeoutError as Urllib3Timeout
 
 from crosswatch_trakt._version import __version__
-from crosswatch_trakt.clock import Clock
 from crosswatch_trakt.config import TraktConfig
 from crosswatch_trakt.errors import (
     AmbiguousWrite,
@@ -31,18 +30,19 @@ from crosswatch_trakt.errors import (
     TraktError,
     error_for_status,
 )
-from crosswatch_trakt.hostspec import ProgressEvent
-from crosswatch_trakt.http.bodies import is_html, json_body, never_sent, transport_error
-from crosswatch_trakt.http.pagination import PageInfo, collect_pages, iter_pages
-from crosswatch_trakt.http.retry import (
+from crosswatch_trakt.support.clock import Clock
+from crosswatch_trakt.support.contract import ProgressEvent
+from crosswatch_trakt.support.log import get_logger
+from crosswatch_trakt.trakt.answers import is_html, json_body, never_sent, transport_error
+from crosswatch_trakt.trakt.pagination import PageInfo, collect_pages, iter_pages
+from crosswatch_trakt.trakt.retry import (
     HTML_429_PAUSE,
     RETRY_STATUSES,
     RetryBudget,
     RetryPolicy,
     retry_after_seconds,
 )
-from crosswatch_trakt.http.throttle import Throttle
-from crosswatch_trakt.log import get_logger
+from crosswatch_trakt.trakt.throttle import Throttle
 
 __all__ = ["TokenProvider", "TraktSession", "may_still_apply"]
 
@@ -118,6 +118,11 @@ class TraktSession:
                 "User-Agent": USER_AGENT,
             }
         )
+
+    @property
+    def page_size(self) -> int:
+        """Return the ``limit`` paginated reads ask for (``page_size`` in the config)."""
+        return self.config.page_size
 
     def log(self, feature: str) -> Any:
         """Return a logger for ``feature`` that redacts this account's secrets."""

@@ -18,14 +18,14 @@ from typing import Any, ClassVar, TypeGuard
 import attrs
 import requests
 
-from crosswatch_trakt.clock import Clock
 from crosswatch_trakt.config import TraktConfig
 from crosswatch_trakt.errors import AuthError, AuthorizationRequired, TransportError
-from crosswatch_trakt.http.bodies import is_json
-from crosswatch_trakt.http.retry import RetryPolicy, retry_after_seconds
-from crosswatch_trakt.http.session import TraktSession
-from crosswatch_trakt.log import get_logger
-from crosswatch_trakt.state import StateStore
+from crosswatch_trakt.support.clock import Clock
+from crosswatch_trakt.support.log import get_logger
+from crosswatch_trakt.support.state import StateStore
+from crosswatch_trakt.trakt.answers import is_json
+from crosswatch_trakt.trakt.retry import RetryPolicy, retry_after_seconds
+from crosswatch_trakt.trakt.session import TraktSession
 
 __all__ = ["TOKENS_FILE", "TokenManager", "TokenSet", "newest"]
 

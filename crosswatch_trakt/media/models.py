@@ -1,8 +1,8 @@
 """The media models: ids, media references, and the entries of each feature.
 
 Every model is a frozen, hashable attrs class. Models hold normalised data (see
-``keys.normalize_ids``); building them from host dicts or Trakt JSON is ``mediaconv``'s
-and ``convert``'s job, which turn bad input into a ``Problem`` (host side) or a
+``keys.normalize_ids``); building them from host dicts or Trakt JSON is ``hostitems``'s
+and ``traktrows``'s job, which turn bad input into a ``Problem`` (host side) or a
 ``ValueError`` (Trakt side) instead of half-built models.
 """
 
@@ -15,7 +15,10 @@ from typing import Any, Literal
 
 import attrs
 
-from crosswatch_trakt.hostspec import REASONS, UnresolvedEntry
+from crosswatch_trakt.support.contract import REASONS, UnresolvedEntry
+from crosswatch_trakt.support.dates import as_utc as _utc
+from crosswatch_trakt.support.dates import as_utc_required as _utc_required
+from crosswatch_trakt.support.dates import utc_minute_text, with_minute
 
 __all__ = [
     "ID_NAMESPACES",
@@ -49,51 +52,6 @@ def _frozen_map(value: Mapping[str, str | int] | None) -> Mapping[str, str | int
     if not value:
         return _EMPTY_MAP
     return MappingProxyType(dict(sorted(value.items())))
-
-
-def _utc(value: datetime | None) -> datetime | None:
-    if value is None:
-        return None
-    if value.tzinfo is _UTC:  # astimezone(UTC) would return the value itself
-        return value
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
-    return value.astimezone(timezone.utc)
-
-
-def _utc_required(value: datetime) -> datetime:
-    result = _utc(value)
-    assert result is not None
-    return result
-
-
-def with_minute(value: datetime) -> datetime:
-    """Return ``value`` in UTC truncated to the minute (a naive value is taken as UTC)."""
-    if type(value) is datetime and value.tzinfo is _UTC and not value.second | value.microsecond:
-        return value  # already UTC, to the minute (what ``replace`` would give, equal)
-    return _utc_required(value).replace(second=0, microsecond=0)
-
-
-#: ``YYYY-MM-DD`` by proleptic ordinal, filled as days are seen (bounded), and every ``HH:MM``
-_DAYS: dict[int, str] = {}
-_DAYS_SIZE = 40_000
-_HHMM = tuple(f"{hour:02d}:{minute:02d}" for hour in range(24) for minute in range(60))
-
-
-def utc_minute_text(value: object) -> str | None:
-    """Return ``YYYY-MM-DDTHH:MM`` of a UTC ``datetime`` (year 1000 on), else None; days cached.
-
-    It is what ``strftime("%Y-%m-%dT%H:%M")`` gives, for the date-times in plays and keys.
-    """
-    if type(value) is not datetime or value.tzinfo is not _UTC or value.year < 1000:
-        return None
-    ordinal = value.toordinal()
-    day = _DAYS.get(ordinal)
-    if day is None:
-        if len(_DAYS) >= _DAYS_SIZE:
-            _DAYS.clear()
-        day = _DAYS[ordinal] = value.strftime("%Y-%m-%d")
-    return f"{day}T{_HHMM[value.hour * 60 + value.minute]}"
 
 
 def _play_time(value: datetime | Literal["released"]) -> datetime | Literal["released"]:

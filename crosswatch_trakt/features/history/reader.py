@@ -22,9 +22,8 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from crosswatch_trakt.convert import format_datetime
 from crosswatch_trakt.errors import IncompleteRead
-from crosswatch_trakt.features.history_cache import (
+from crosswatch_trakt.features.history.cache import (
     FULL_REWALK_SECONDS,
     INDEX_FILE,
     KINDS,
@@ -33,13 +32,14 @@ from crosswatch_trakt.features.history_cache import (
     KindCache,
     newest_first,
 )
-from crosswatch_trakt.hostspec import HostContext
-from crosswatch_trakt.models import Play
-from crosswatch_trakt.traktrows import trakt_history_row
+from crosswatch_trakt.media.models import Play
+from crosswatch_trakt.media.traktrows import trakt_history_row
+from crosswatch_trakt.support.contract import HostContext
+from crosswatch_trakt.support.dates import format_datetime
 
 if TYPE_CHECKING:
-    from crosswatch_trakt.account import TraktAccount
-    from crosswatch_trakt.http.session import TraktSession
+    from crosswatch_trakt.trakt.account import TraktAccount
+    from crosswatch_trakt.trakt.session import TraktSession
 
 __all__ = ["HistoryReader", "parse_rows", "read_windows", "windows"]
 

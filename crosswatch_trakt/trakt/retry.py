@@ -13,7 +13,7 @@ from email.utils import parsedate_to_datetime
 
 import attrs
 
-from crosswatch_trakt.clock import Clock
+from crosswatch_trakt.support.clock import Clock
 
 __all__ = [
     "HTML_429_PAUSE",

@@ -23,10 +23,10 @@ from typing import ClassVar, Protocol, TypeVar
 import attrs
 import cattrs
 
-from crosswatch_trakt import convert
-from crosswatch_trakt.clock import Clock, SystemClock
 from crosswatch_trakt.errors import StateError
-from crosswatch_trakt.log import get_logger
+from crosswatch_trakt.support import converter
+from crosswatch_trakt.support.clock import Clock, SystemClock
+from crosswatch_trakt.support.log import get_logger
 
 __all__ = ["Document", "StateProblem", "StateStore"]
 
@@ -85,15 +85,15 @@ class StateStore:
             return None
         body = {k: v for k, v in raw.items() if k != "schema"}
         try:
-            return convert.structure(body, doc_type)
+            return converter.structure(body, doc_type)
         except (cattrs.BaseValidationError, ValueError, TypeError) as exc:
-            detail = "; ".join(convert.error_messages(exc))[:300]
+            detail = "; ".join(converter.error_messages(exc))[:300]
             self._move_aside(name, f"does not match its schema: {detail}")
             return None
 
     def save(self, name: str, doc: Document) -> None:
         """Write ``doc`` to ``name`` atomically (temp file, fsync, ``os.replace``), mode 0600."""
-        data = {"schema": type(doc).SCHEMA, **convert.unstructure(doc)}
+        data = {"schema": type(doc).SCHEMA, **converter.unstructure(doc)}
         payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
         with self.lock(name):
             self._write_atomic(self.path(name), payload)

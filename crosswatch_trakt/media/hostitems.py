@@ -21,9 +21,8 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any, Literal, TypeVar
 
-from crosswatch_trakt.convert import format_datetime, parse_datetime
-from crosswatch_trakt.keys import item_key, normalize_ids
-from crosswatch_trakt.models import (
+from crosswatch_trakt.media.keys import item_key, normalize_ids
+from crosswatch_trakt.media.models import (
     MEDIA_TYPES,
     CollectionEntry,
     Ids,
@@ -33,10 +32,12 @@ from crosswatch_trakt.models import (
     Rating,
     WatchlistEntry,
 )
+from crosswatch_trakt.support.dates import format_datetime, parse_datetime
 
 __all__ = [
     "collection_to_host",
     "fallback_key",
+    "host_item_key",
     "host_to_collection",
     "host_to_media",
     "host_to_play",
@@ -303,3 +304,9 @@ def play_to_host(play: Play) -> dict[str, Any]:
 def collection_to_host(entry: CollectionEntry) -> dict[str, Any]:
     """Convert a ``CollectionEntry`` to a host item dict (``collected_at``)."""
     return {**media_to_host(entry.media), "collected_at": _stamp(entry.collected_at)}
+
+
+def host_item_key(item: Mapping[str, Any]) -> str | None:
+    """Return the canonical key of a host item dict, or None when it is not keyable."""
+    media = host_to_media(item)
+    return item_key(media) if isinstance(media, MediaRef) else None

@@ -13,7 +13,7 @@ from typing import Any, ClassVar, Protocol, TypeVar
 import attrs
 
 from crosswatch_trakt.errors import TraktError
-from crosswatch_trakt.hostspec import (
+from crosswatch_trakt.support.contract import (
     REASONS,
     ApplyResult,
     HostContext,
@@ -22,7 +22,7 @@ from crosswatch_trakt.hostspec import (
     UnresolvedEntry,
 )
 
-__all__ = ["AccountingError", "Feature", "Ledger", "RunStops", "chunked"]
+__all__ = ["AccountingError", "Feature", "Ledger", "chunked"]
 
 T = TypeVar("T")
 
@@ -118,24 +118,6 @@ class Ledger:
             dry_run=self.dry_run,
             stats=dict(self.stats),
         )
-
-
-@attrs.define
-class RunStops:
-    """Features whose writes stopped for the rest of a run (420, 423, 426, lost login)."""
-
-    stops: dict[str, tuple[str | None, TraktError]] = attrs.Factory(dict)
-
-    def stop(self, feature: str, run_id: str | None, error: TraktError) -> None:
-        """Stop ``feature``'s writes for ``run_id`` because of ``error``."""
-        self.stops[feature] = (run_id, error)
-
-    def stopped(self, feature: str, run_id: str | None) -> TraktError | None:
-        """Return the error that stopped ``feature`` in this run, or ``None``."""
-        entry = self.stops.get(feature)
-        if entry is None or run_id is None or entry[0] != run_id:
-            return None
-        return entry[1]
 
 
 def chunked(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:

@@ -7,12 +7,12 @@ from typing import Any, Generic, Protocol, TypeVar
 
 import attrs
 
-from crosswatch_trakt import keys
 from crosswatch_trakt.errors import IncompleteRead
-from crosswatch_trakt.features.base import Ledger
-from crosswatch_trakt.hostspec import ApplyResult
-from crosswatch_trakt.mediaconv import host_to_media
-from crosswatch_trakt.models import MediaRef, Problem
+from crosswatch_trakt.features.ledger import Ledger
+from crosswatch_trakt.media import keys
+from crosswatch_trakt.media.hostitems import host_to_media
+from crosswatch_trakt.media.models import MediaRef, Problem
+from crosswatch_trakt.support.contract import ApplyResult
 
 __all__ = [
     "AliasIndex",

@@ -14,15 +14,15 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from crosswatch_trakt.bodies import match_not_found, request_body, request_item
 from crosswatch_trakt.config import CollectionToggles
 from crosswatch_trakt.errors import AmbiguousWrite, TraktError
-from crosswatch_trakt.features.base import chunked
-from crosswatch_trakt.keys import item_key
-from crosswatch_trakt.models import CollectionEntry, Play
+from crosswatch_trakt.features.ledger import chunked
+from crosswatch_trakt.media.keys import item_key
+from crosswatch_trakt.media.models import CollectionEntry, Play
+from crosswatch_trakt.media.payloads import match_not_found, request_body, request_item
 
 if TYPE_CHECKING:
-    from crosswatch_trakt.account import TraktAccount
+    from crosswatch_trakt.trakt.account import TraktAccount
 
 __all__ = ["add_collections", "collection_entries"]
 

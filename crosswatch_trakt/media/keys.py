@@ -19,7 +19,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, Literal
 
-from crosswatch_trakt.models import (
+from crosswatch_trakt.media.models import (
     ID_NAMESPACES,
     Ids,
     MediaRef,
@@ -33,7 +33,6 @@ __all__ = [
     "KEY_PRIORITY",
     "aliases",
     "has_item_key",
-    "host_item_key",
     "item_key",
     "minute_stamp",
     "normal_values",
@@ -377,11 +376,3 @@ def same_media(a: MediaRef, b: MediaRef) -> bool:
     if a.type in ("season", "episode") and _trakt_conflict(a.show_ids, b.show_ids):
         return False
     return not aliases(a).isdisjoint(aliases(b))
-
-
-def host_item_key(item: Mapping[str, Any]) -> str | None:
-    """Return the canonical key of a host item dict, or None when it is not keyable."""
-    from crosswatch_trakt.mediaconv import host_to_media
-
-    media = host_to_media(item)
-    return item_key(media) if isinstance(media, MediaRef) else None

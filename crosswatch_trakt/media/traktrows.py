@@ -11,9 +11,8 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, cast
 
-from crosswatch_trakt.convert import parse_datetime, trakt_datetime
-from crosswatch_trakt.keys import has_item_key, normal_values, normalize_ids, remembered_ids
-from crosswatch_trakt.models import (
+from crosswatch_trakt.media.keys import has_item_key, normal_values, normalize_ids, remembered_ids
+from crosswatch_trakt.media.models import (
     MEDIA_TYPES,
     CollectionEntry,
     Ids,
@@ -25,6 +24,7 @@ from crosswatch_trakt.models import (
     normal_ids,
     normal_play,
 )
+from crosswatch_trakt.support.dates import parse_datetime, trakt_datetime
 
 __all__ = [
     "trakt_collection_rows",

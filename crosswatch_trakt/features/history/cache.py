@@ -4,7 +4,7 @@ Per type (``movies``, ``episodes``) the cache keeps every play, newest first, as
 (``ROW_FIELDS``, each with its key), with the ``<type>.watched_at`` watermark it was read at,
 ``stale``, ``full_read_at`` and the ``pending`` plays this adapter added since. An unchanged
 index is served straight from the rows; plays are rebuilt only when a write needs them.
-``PlayIndex`` finds plays by item and minute. Reading Trakt is ``history_index``'s job.
+``PlayIndex`` finds plays by item and minute. Reading Trakt is ``reader``'s job.
 """
 
 from __future__ import annotations
@@ -15,15 +15,8 @@ from typing import Any, ClassVar, Literal
 
 import attrs
 
-from crosswatch_trakt.convert import (
-    format_datetime,
-    parse_datetime,
-    register_hooks,
-    structure,
-    unstructure,
-)
-from crosswatch_trakt.hostspec import Snapshot
-from crosswatch_trakt.keys import (
+from crosswatch_trakt.media.hostitems import play_to_host
+from crosswatch_trakt.media.keys import (
     aliases,
     normal_values,
     normalize_ids,
@@ -32,8 +25,10 @@ from crosswatch_trakt.keys import (
     rank_keys,
     same_media,
 )
-from crosswatch_trakt.mediaconv import play_to_host
-from crosswatch_trakt.models import MEDIA_TYPES, MediaRef, Play
+from crosswatch_trakt.media.models import MEDIA_TYPES, MediaRef, Play
+from crosswatch_trakt.support.contract import Snapshot
+from crosswatch_trakt.support.converter import register_hooks, structure, unstructure
+from crosswatch_trakt.support.dates import format_datetime, parse_datetime
 
 __all__ = [
     "FULL_REWALK_SECONDS",
@@ -268,7 +263,7 @@ def _copy_ids(ids: dict[str, Any]) -> dict[str, Any]:
 
 
 def _row_host(row: list[Any]) -> dict[str, Any]:
-    """Return the host item of a compact row: ``mediaconv.play_to_host`` of its play."""
+    """Return the host item of a compact row: ``hostitems.play_to_host`` of its play."""
     history_id, watched_at, action, _key, media_type, title, year, ids = row[:8]
     host: dict[str, Any] = {
         "type": media_type,

@@ -16,9 +16,9 @@ from typing import Any
 
 import attrs
 
-from crosswatch_trakt.clock import Clock
 from crosswatch_trakt.config import RateLimitConfig
-from crosswatch_trakt.convert import parse_datetime
+from crosswatch_trakt.support.clock import Clock
+from crosswatch_trakt.support.dates import parse_datetime
 
 __all__ = ["Bucket", "RateLimitInfo", "Throttle"]
 

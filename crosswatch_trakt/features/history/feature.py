@@ -1,7 +1,7 @@
 """History: every play exactly once, removes that hit the right play, optional collections.
 
 ``index`` serves ``{play key: host item}`` from ``trakt_history.index.json`` behind the
-``movies.watched_at`` / ``episodes.watched_at`` gate (``history_index``). ``add`` checks
+``movies.watched_at`` / ``episodes.watched_at`` gate (``reader``). ``add`` checks
 each play against this run's index (a play already there at that minute is skipped),
 honours ``watch_only_once``, the unresolved memory and the number fallback, then writes
 through ``AddWriter`` (which settles ambiguous writes by reading back). ``remove`` targets
@@ -15,13 +15,10 @@ from typing import Any, ClassVar
 
 import attrs
 
-from crosswatch_trakt.account import TraktAccount
 from crosswatch_trakt.config import HistoryOptions, PairOptions
-from crosswatch_trakt.features.base import Ledger
-from crosswatch_trakt.features.collection import add_collections
-from crosswatch_trakt.features.history_cache import KINDS, HistoryIndexDoc, PlayIndex, kind_of
-from crosswatch_trakt.features.history_index import HistoryReader
-from crosswatch_trakt.features.history_parse import (
+from crosswatch_trakt.features.history.cache import KINDS, HistoryIndexDoc, PlayIndex, kind_of
+from crosswatch_trakt.features.history.collection import add_collections
+from crosswatch_trakt.features.history.parse import (
     earliest,
     fallback,
     hold_back,
@@ -30,11 +27,14 @@ from crosswatch_trakt.features.history_parse import (
     remove_targets,
     skip_present,
 )
-from crosswatch_trakt.features.history_write import AddWriter, PlayIn, RemoveWriter
+from crosswatch_trakt.features.history.reader import HistoryReader
+from crosswatch_trakt.features.history.write import AddWriter, PlayIn, RemoveWriter
+from crosswatch_trakt.features.ledger import Ledger
 from crosswatch_trakt.features.unresolved import UnresolvedMemory
-from crosswatch_trakt.hostspec import ApplyResult, HostContext, HostItem, Snapshot
-from crosswatch_trakt.keys import item_key
-from crosswatch_trakt.models import Play
+from crosswatch_trakt.media.keys import item_key
+from crosswatch_trakt.media.models import Play
+from crosswatch_trakt.support.contract import ApplyResult, HostContext, HostItem, Snapshot
+from crosswatch_trakt.trakt.account import TraktAccount
 
 __all__ = ["UNRESOLVED", "HistoryFeature"]
 

@@ -11,21 +11,18 @@ must send back.
 from __future__ import annotations
 
 import threading
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import attrs
 
 from crosswatch_trakt.config import TraktConfig
 from crosswatch_trakt.errors import AuthError, TransportError
-from crosswatch_trakt.http.bodies import is_json
-from crosswatch_trakt.http.session import TraktSession
-from crosswatch_trakt.log import get_logger
-from crosswatch_trakt.tokens import TokenManager, TokenSet
+from crosswatch_trakt.support.log import get_logger
+from crosswatch_trakt.trakt.answers import is_json
+from crosswatch_trakt.trakt.session import TraktSession
+from crosswatch_trakt.trakt.tokens import TokenManager, TokenSet
 
-if TYPE_CHECKING:
-    from crosswatch_trakt.account import TraktAccount
-
-__all__ = ["POLL_STATES", "DeviceLogin", "device_poll", "device_start", "revoke"]
+__all__ = ["POLL_STATES", "DeviceLogin"]
 
 #: device-token status -> state word
 POLL_STATES = {
@@ -144,18 +141,3 @@ class DeviceLogin:
     @staticmethod
     def _answer(state: str, interval: int, **extra: Any) -> dict[str, Any]:
         return {"state": state, "interval": interval, "message": _MESSAGES[state], **extra}
-
-
-def device_start(account: TraktAccount) -> dict[str, Any]:
-    """Start a device-code login for ``account`` (the ``provider_auth_start`` hook)."""
-    return account.login.start()
-
-
-def device_poll(account: TraktAccount, device_code: str) -> dict[str, Any]:
-    """Poll ``device_code`` once for ``account`` (the ``provider_auth_poll`` hook)."""
-    return account.login.poll(device_code)
-
-
-def revoke(account: TraktAccount) -> bool:
-    """Log ``account`` out: revoke at Trakt, forget locally; return whether Trakt confirmed."""
-    return account.login.revoke()
