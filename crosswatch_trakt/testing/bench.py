@@ -34,6 +34,7 @@ import structlog
 from crosswatch_trakt import _version, plugin
 from crosswatch_trakt.config import RateLimitConfig
 from crosswatch_trakt.hostspec import HostContext
+from crosswatch_trakt.testing.bench_restore import RESTORE_TARGET, WRITES_BEFORE, RestoreSpec
 from crosswatch_trakt.testing.bench_scenarios import (
     CONVERT_TARGET_S,
     START,
@@ -141,17 +142,43 @@ def _apply(kind: str, items: dict[str, list[dict[str, Any]]], context: HostConte
     for feature, batch in items.items():
         result = hook("TRAKT", feature, batch, context, False)
         assert result is not None
+        stats = result["stats"]
         books[feature] = {
             "input": len(batch),
             "confirmed": len(result["confirmed_keys"]),
             "skipped": len(result["skipped_keys"]),
             "unresolved": Counter(e["reason"] for e in result["unresolved"]),
+            "ambiguous_writes": stats.get("ambiguous_writes", 0)
+            + stats.get("ambiguous_resends", 0),
         }
     return {"books": books}
 
 
-def run_scenarios(spec: BenchSpec, factor: float, state_dir: Path) -> dict[str, Any]:
-    """Run S1-S5 and the convergence check against an emulator child; return the report."""
+def run_restore(
+    restore: RestoreSpec, clock: ScaledClock, emulator: Emulator, state_dir: Path
+) -> dict[str, Any]:
+    """Run R: the backup's watchlist, ratings and plays added to an empty account."""
+    backup = emulator.call("restore_items", restore)
+    items: dict[str, list[dict[str, Any]]] = backup["items"]
+    context = HostContext(config=backup["config"], state_dir=state_dir, clock=clock, run_id="r")
+    what = "restore {} plays, {} ratings, {} watchlist into an empty account".format(
+        *(f"{len(items[f]):,}" for f in ("history", "ratings", "watchlist"))
+    )
+
+    def work() -> dict[str, Any]:
+        facts: dict[str, Any] = _apply("adds", items, context)
+        facts["ambiguous_writes"] = sum(b["ambiguous_writes"] for b in facts["books"].values())
+        return facts
+
+    row = measure("R", what, clock, emulator, work)
+    row["restored"] = emulator.call("restored")
+    return row
+
+
+def run_scenarios(
+    spec: BenchSpec, factor: float, state_dir: Path, restore: RestoreSpec | None = None
+) -> dict[str, Any]:
+    """Run S1-S5, the convergence check and the restore against an emulator child."""
     clock = ScaledClock(factor=factor, start=START)
     emulator = Emulator(clock, spec)
     try:
@@ -180,6 +207,8 @@ def run_scenarios(spec: BenchSpec, factor: float, state_dir: Path) -> dict[str, 
         what = f"remove {len(removes['history'])} plays by history id"
         step("S5", what, lambda: _apply("removes", removes, context("s5")))
         step("V", "re-index after S4+S5", lambda: _index_all(context("v")))
+        if restore is not None:
+            rows.append(run_restore(restore, clock, emulator, state_dir / "restore"))
         return {
             "account": hello["counts"],
             "final": emulator.call("counts"),
@@ -193,7 +222,7 @@ def run_scenarios(spec: BenchSpec, factor: float, state_dir: Path) -> dict[str, 
 def targets(spec: BenchSpec, report: dict[str, Any]) -> list[dict[str, Any]]:
     """Check the issue's targets against the measured rows."""
     rows = {row["scenario"]: row for row in report["rows"]}
-    scenario_rows = [rows[name] for name in ("S1", "S2", "S3", "S4", "S5")]
+    scenario_rows = [rows[name] for name in ("S1", "S2", "S3", "S4", "S5", "R") if name in rows]
     minimum = min_index_requests(spec)
     over = [r for r in scenario_rows if (r["wall_over_floor"] or 0) > WALL_TARGET]
     memory = max(r["peak_rss_mb"] for r in scenario_rows)
@@ -213,7 +242,27 @@ def targets(spec: BenchSpec, report: dict[str, Any]) -> list[dict[str, Any]]:
         ("100k-play conversion CPU < 2 s", conv, "< 2", conv < CONVERT_TARGET_S),
         ("duplicate plays on Trakt after S5", dupes, 0, dupes == 0),
     ]  # fmt: skip
+    if "R" in rows:
+        checks += restore_targets(rows["R"], report["meta"]["restore_full"])
     return [{"target": t, "measured": m, "wanted": w, "ok": ok} for t, m, w, ok in checks]
+
+
+def restore_targets(row: dict[str, Any], full: bool) -> list[tuple[str, Any, Any, bool]]:
+    """Check the restore's targets: writes, duplicates, every item confirmed."""
+    books = row["books"]
+    left = sum(b["input"] - b["confirmed"] for b in books.values())
+    dupes = row["restored"]["duplicate_plays"]
+    checks: list[tuple[str, Any, Any, bool]] = [
+        ("R duplicate plays", dupes, 0, dupes == 0),
+        ("R items not confirmed", left, 0, left == 0),
+    ]
+    if full and WRITES_BEFORE:
+        most = int(WRITES_BEFORE * RESTORE_TARGET)
+        checks.append(
+            (f"R writes <= {RESTORE_TARGET} x {WRITES_BEFORE} (100 items per write)",
+             row["writes"], f"<= {most}", row["writes"] <= most)
+        )  # fmt: skip
+    return checks
 
 
 def markdown(report: dict[str, Any]) -> str:
@@ -234,6 +283,16 @@ def markdown(report: dict[str, Any]) -> str:
             f"| {row['http_429']} | {row['wall_s']:.1f} | {row['floor_s']:.1f} "
             f"| {row['wall_over_floor']} | {row['cpu_s']:.2f} | {row['peak_rss_mb']:.0f} |"
         )
+    restore = next((row for row in report["rows"] if row["scenario"] == "R"), None)
+    if restore is not None:
+        done = restore["restored"]
+        lines += [
+            "",
+            f"Restore (R): {restore['writes']} writes, {restore['http_429']} 429s, "
+            f"{restore['ambiguous_writes']} ambiguous writes; the account holds "
+            f"{done['plays']:,} plays, {done['ratings']:,} ratings, "
+            f"{done['watchlist']:,} watchlist items, {done['duplicate_plays']} duplicate plays.",
+        ]
     conv = report["conversion"]
     lines += [
         "",
@@ -277,18 +336,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     default_json = "docs/benchmark-results.json" if Path("docs").is_dir() else "bench.json"
     parser.add_argument("--json", default=default_json, help="where to write the JSON report")
     parser.add_argument("--convert-plays", type=int, default=100_000)
+    parser.add_argument("--no-restore", action="store_true", help="skip the restore (R)")
     args = parser.parse_args(argv)
     _quiet_logs()
     spec = BenchSpec.small() if args.small else BenchSpec()
+    restore = None if args.no_restore else RestoreSpec.small() if args.small else RestoreSpec()
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="cw-trakt-bench-") as state:
-        report = run_scenarios(spec, args.factor, Path(state))
+        report = run_scenarios(spec, args.factor, Path(state), restore)
     report["conversion"] = conversion(args.convert_plays)
     report["expected_plays"] = (
         spec.movie_plays + spec.episode_plays + spec.s3_plays + spec.s4_plays - spec.s5_removes
     )
-    report["targets"] = targets(spec, report)
     report["meta"] = {
+        "restore_full": restore == RestoreSpec(),
+        "restore": attrs.asdict(restore) if restore is not None else None,
         "version": _version.__version__,
         "python": platform.python_version(),
         "machine": platform.machine(),
@@ -297,6 +359,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "min_index_requests": min_index_requests(spec),
         "real_seconds": round(time.perf_counter() - started, 1),
     }
+    report["targets"] = targets(spec, report)
     Path(args.json).write_text(json.dumps(report, indent=2, default=str) + "\n")
     sys.stdout.write(markdown(report))
     sys.stdout.write(f"\nJSON report: {args.json}\n")

@@ -30,6 +30,7 @@ from crosswatch_trakt.features.history.reader import parse_rows
 from crosswatch_trakt.media.hostitems import media_to_host, play_to_host
 from crosswatch_trakt.media.keys import play_keys
 from crosswatch_trakt.media.traktrows import trakt_media
+from crosswatch_trakt.testing.bench_restore import restore_items, restored
 from crosswatch_trakt.testing.builders import generate_account
 from crosswatch_trakt.testing.catalog import Episode, Media, Movie, Season, media_json, media_key
 from crosswatch_trakt.testing.clock import ScaledClock, VirtualClock
@@ -308,6 +309,10 @@ class EmulatorChild:
             return self.outside_changes()
         if command == "s4_items":
             return self.s4_items()
+        if command == "restore_items":
+            return restore_items(self.fake, args)
+        if command == "restored":
+            return restored(self.fake)
         raise ValueError(f"unknown benchmark command {command!r}")
 
 
