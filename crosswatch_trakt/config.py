@@ -25,6 +25,7 @@ __all__ = [
     "PairOptions",
     "RateLimitConfig",
     "TraktConfig",
+    "WriteChunks",
     "WriteOptions",
 ]
 
@@ -35,6 +36,11 @@ T = TypeVar("T")
 def _positive(instance: object, attribute: attrs.Attribute[Any], value: float) -> None:
     if isinstance(value, bool) or value <= 0:
         raise ConfigError(attribute.name, f"must be a positive number, got {value!r}")
+
+
+def _positive_or_none(instance: object, attribute: attrs.Attribute[Any], value: int | None) -> None:
+    if value is not None:
+        _positive(instance, attribute, value)
 
 
 def _page_size(instance: object, attribute: attrs.Attribute[Any], value: int) -> None:
@@ -74,6 +80,19 @@ class RateLimitConfig:
 
 
 @attrs.frozen
+class WriteChunks:
+    """Items per write request by body kind, and the floor adaptive shrinking stops at.
+
+    ``flat``: movies, shows, seasons and episodes sent by their own ids (one object each);
+    ``nested``: seasons and episodes sent under their show by numbers, counted one by one.
+    """
+
+    flat: int = attrs.field(default=500, validator=_positive)
+    nested: int = attrs.field(default=100, validator=_positive)
+    floor: int = attrs.field(default=10, validator=_positive)
+
+
+@attrs.frozen
 class TraktConfig:
     """The provider's configuration; secrets never appear in its repr."""
 
@@ -89,7 +108,9 @@ class TraktConfig:
     timeout: float = attrs.field(default=30.0, validator=_positive)
     rate_limit: RateLimitConfig = attrs.Factory(RateLimitConfig)
     page_size: int = attrs.field(default=MAX_PAGE_SIZE, validator=_page_size)
-    write_chunk_size: int = attrs.field(default=100, validator=_positive)
+    write_chunks: WriteChunks = attrs.Factory(WriteChunks)
+    #: the older single size: when set it is the size of every body kind
+    write_chunk_size: int | None = attrs.field(default=None, validator=_positive_or_none)
     retry_total_seconds: float = attrs.field(default=600.0, validator=_positive)
     refresh_margin_seconds: float = attrs.field(default=3600.0, validator=_positive)
     unresolved_backoff_seconds: float = attrs.field(default=7 * 86400.0, validator=_positive)
@@ -98,6 +119,14 @@ class TraktConfig:
     def from_mapping(cls, mapping: Mapping[str, Any]) -> TraktConfig:
         """Build the config from the host's ``trakt`` mapping, or raise ``ConfigError``."""
         return _build(cls, mapping, "")
+
+    def chunk_sizes(self) -> WriteChunks:
+        """Return the write chunk sizes in force (``write_chunk_size``, when set, sizes both)."""
+        chunks = self.write_chunks
+        if self.write_chunk_size is not None:
+            size = self.write_chunk_size
+            chunks = WriteChunks(flat=size, nested=size, floor=chunks.floor)
+        return attrs.evolve(chunks, floor=min(chunks.floor, chunks.flat, chunks.nested))
 
     def account_key(self) -> str:
         """Return what identifies this login in the process: the API host and client id."""

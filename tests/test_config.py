@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from crosswatch_trakt.config import PairOptions, TraktConfig
+from crosswatch_trakt.config import PairOptions, TraktConfig, WriteChunks
 from crosswatch_trakt.errors import ConfigError
 
 
@@ -16,7 +16,8 @@ def test_seed_defaults() -> None:
     assert config.rate_limit.get_per_sec == 3.33
     assert config.rate_limit.post_per_sec == 1.0
     assert config.page_size == 250
-    assert config.write_chunk_size == 100
+    assert config.write_chunk_size is None
+    assert config.chunk_sizes() == WriteChunks(flat=500, nested=100, floor=10)
     assert config.base_url == "https://api.trakt.tv"
     assert config.auth_url == "https://auth.trakt.tv"
     options = PairOptions.from_pair(None)
@@ -35,6 +36,10 @@ def test_seed_defaults() -> None:
         ({"timeout": "soon"}, "timeout", "'soon'"),
         ({"base_url": "http://api.trakt.tv"}, "base_url", "http://api.trakt.tv"),
         ({"write_chunk_size": True}, "write_chunk_size", "True"),
+        ({"write_chunk_size": 0}, "write_chunk_size", "0"),
+        ({"write_chunks": {"flat": 0}}, "write_chunks.flat", "0"),
+        ({"write_chunks": {"nested": "many"}}, "write_chunks.nested", "'many'"),
+        ({"write_chunks": {"floor": -5}}, "write_chunks.floor", "-5"),
     ],
 )
 def test_bad_values_name_key_and_value(mapping: dict[str, Any], key: str, value: str) -> None:
@@ -43,6 +48,21 @@ def test_bad_values_name_key_and_value(mapping: dict[str, Any], key: str, value:
         TraktConfig.from_mapping({"client_id": "abc", **mapping})
     assert info.value.key == key
     assert value in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("mapping", "sizes"),
+    [
+        ({"write_chunks": {"flat": 800, "nested": 50}}, WriteChunks(800, 50, 10)),
+        ({"write_chunk_size": 100}, WriteChunks(100, 100, 10)),
+        ({"write_chunk_size": 2, "write_chunks": {"flat": 900}}, WriteChunks(2, 2, 2)),
+        ({"write_chunks": {"nested": 4, "floor": 25}}, WriteChunks(500, 4, 4)),
+    ],
+    ids=["per-kind", "older-key", "older-key-wins", "floor-clamped"],
+)
+def test_chunk_sizes_in_force(mapping: dict[str, Any], sizes: WriteChunks) -> None:
+    """write_chunk_size, when set, sizes every body kind; the floor never exceeds a size."""
+    assert TraktConfig.from_mapping({"client_id": "abc", **mapping}).chunk_sizes() == sizes
 
 
 def test_missing_client_id() -> None:

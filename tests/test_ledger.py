@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 
-from crosswatch_trakt.features.ledger import AccountingError, Ledger, chunked
+from crosswatch_trakt.features.ledger import AccountingError, Ledger
 
 
 def test_result_books() -> None:
@@ -45,11 +43,3 @@ def test_unknown_reason_refused() -> None:
     """A reason code outside hostspec.REASONS is refused."""
     with pytest.raises(AccountingError, match="reason"):
         Ledger(dry_run=False).fail("a", None, "because", "")
-
-
-@given(st.lists(st.integers()), st.integers(min_value=1, max_value=20))
-def test_chunked_covers_everything_once(items: list[int], size: int) -> None:
-    """chunked yields every item once, in order, in slices no larger than the size."""
-    chunks = list(chunked(items, size))
-    assert [x for chunk in chunks for x in chunk] == items
-    assert all(1 <= len(chunk) <= size for chunk in chunks)

@@ -7,8 +7,8 @@ and ``result()`` refuses to return while an input item is unbooked.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from typing import Any, ClassVar, Protocol, TypeVar
+from collections.abc import Sequence
+from typing import Any, ClassVar, Protocol
 
 import attrs
 
@@ -22,9 +22,7 @@ from crosswatch_trakt.support.contract import (
     UnresolvedEntry,
 )
 
-__all__ = ["AccountingError", "Feature", "Ledger", "chunked"]
-
-T = TypeVar("T")
+__all__ = ["AccountingError", "Feature", "Ledger"]
 
 
 class AccountingError(TraktError):
@@ -118,11 +116,3 @@ class Ledger:
             dry_run=self.dry_run,
             stats=dict(self.stats),
         )
-
-
-def chunked(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
-    """Yield ``items`` in consecutive slices of at most ``size``."""
-    if size < 1:
-        raise ValueError("chunk size must be at least 1")
-    for start in range(0, len(items), size):
-        yield items[start : start + size]

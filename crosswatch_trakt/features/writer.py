@@ -1,10 +1,11 @@
 """Chunked writes for the idempotent features (watchlist, ratings), booked item by item.
 
-Each chunk is one ``POST``; Trakt's ``not_found`` echoes map back to the exact input items,
-everything else sent is confirmed. A 420, 423, 426 or a lost login stops the feature's
-writes for the rest of the run; any other error fails that chunk's items with its reason,
-never confirming them. An ambiguous write (outcome unknown) is sent once more: these
-writes are upserts, so a second copy cannot duplicate anything.
+Each chunk is one ``POST``, as large as the endpoint's ``ChunkSizer`` allows (``chunks.py``);
+Trakt's ``not_found`` echoes map back to the exact input items, everything else sent is
+confirmed. A 420, 423, 426 or a lost login stops the feature's writes for the rest of the
+run; any other error fails that chunk's items with its reason, never confirming them. An
+ambiguous write (outcome unknown) shrinks the next chunks and its items are sent once more,
+in the smaller chunks: these writes are upserts, so a second copy cannot duplicate anything.
 """
 
 from __future__ import annotations
@@ -15,9 +16,10 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 import attrs
 
 from crosswatch_trakt.errors import AmbiguousWrite, TraktError
+from crosswatch_trakt.features.chunks import Chunks, sizer_for
 from crosswatch_trakt.features.items import HasMedia, Parsed
-from crosswatch_trakt.features.ledger import Ledger, chunked
-from crosswatch_trakt.media.payloads import match_not_found, request_body
+from crosswatch_trakt.features.ledger import Ledger
+from crosswatch_trakt.media.payloads import match_not_found, nests, request_body
 from crosswatch_trakt.support.contract import HostContext, ProgressEvent
 from crosswatch_trakt.support.log import get_logger
 
@@ -28,6 +30,8 @@ __all__ = ["FATAL_REASONS", "ChunkWriter"]
 
 #: reasons that stop a feature's writes for the rest of the run
 FATAL_REASONS = frozenset({"account_limit", "account_locked", "vip_only", "auth_required"})
+#: how often an upsert is sent when its answers are lost
+UPSERT_SENDS = 2
 
 M = TypeVar("M", bound=HasMedia)
 Fields = Callable[[Any], Mapping[str, Any]]
@@ -57,16 +61,17 @@ class ChunkWriter(Generic[M]):
     ) -> list[Parsed[M]]:
         """Post ``todo`` to ``path`` in chunks; return the items Trakt confirmed."""
         written: list[Parsed[M]] = []
-        done = 0
-        for chunk in chunked(todo, self.account.config.write_chunk_size):
+        queue = Chunks.of(todo, sizer_for(self.account, path), _nested)
+        while queue:
+            chunk, sends = queue.take()
             if self.stopped is not None:
                 self.fail_all(chunk, self.stopped.reason, str(self.stopped))
             elif self.context.cancelled is not None and self.context.cancelled():
                 self.fail_all(chunk, "cancelled", "the host cancelled the run")
             else:
-                written += self._chunk(chunk, path, fields, not_found)
-            done += len(chunk)
+                written += self._chunk(chunk, path, fields, not_found, queue, sends)
             if self.context.progress is not None:
+                done = len(todo) - len(queue)
                 self.context.progress(
                     ProgressEvent(feature=self.feature, phase="write", done=done, total=len(todo))
                 )
@@ -83,6 +88,8 @@ class ChunkWriter(Generic[M]):
         path: str,
         fields: Fields,
         not_found: Callable[[Parsed[M]], None] | None,
+        queue: Chunks[Parsed[M]],
+        sends: int,
     ) -> list[Parsed[M]]:
         body = request_body([(entry.value.media, fields(entry.value)) for entry in chunk])
         for index in body.unplaced:
@@ -91,18 +98,31 @@ class ChunkWriter(Generic[M]):
         sent = [chunk[index] for index in sorted(body.sent_indexes())]
         if not sent:
             return []
+        self.sent += 1
         try:
-            answer, resent = self._post(path, body.json)
+            answer = self.account.session.post_json(path, body.json, feature=self.feature)
+        except AmbiguousWrite as exc:
+            queue.sizer.lost()
+            if sends + 1 >= UPSERT_SENDS:
+                self.fail_all(sent, exc.reason, str(exc))
+                return []
+            get_logger(self.feature).warning(
+                "apply.ambiguous_resend", path=path, items=len(sent), chunk=queue.sizer.flat
+            )
+            self.ledger.bump("ambiguous_resends")
+            queue.again(sent, sends + 1)
+            return []
         except TraktError as exc:
             if exc.reason in FATAL_REASONS:
                 self.stopped = exc
                 self.account.stops.stop(self.feature, self.context.run_id, exc)
             self.fail_all(sent, exc.reason, str(exc))
             return []
+        queue.sizer.answered()
         answer = answer if isinstance(answer, Mapping) else {}
         missing = match_not_found(body, answer.get("not_found"))
         # after a resend, "existing" is what the lost first send wrote: ours, so confirmed
-        existing = frozenset() if resent else _existing_only(answer)
+        existing = frozenset() if sends else _existing_only(answer)
         written: list[Parsed[M]] = []
         for index in sorted(body.sent_indexes()):
             entry = chunk[index]
@@ -118,21 +138,15 @@ class ChunkWriter(Generic[M]):
         self._tally(answer)
         return written
 
-    def _post(self, path: str, body: Mapping[str, Any]) -> tuple[Any, bool]:
-        """Post once; return the answer and whether it took a resend."""
-        self.sent += 1
-        try:
-            return self.account.session.post_json(path, body, feature=self.feature), False
-        except AmbiguousWrite:
-            get_logger(self.feature).warning("apply.ambiguous_resend", path=path)
-            self.ledger.bump("ambiguous_resends")
-            return self.account.session.post_json(path, body, feature=self.feature), True
-
     def _tally(self, answer: Mapping[str, Any]) -> None:
         for field in ("added", "existing", "deleted", "updated"):
             counts = answer.get(field)
             if isinstance(counts, Mapping):
                 self.ledger.bump(field, sum(v for v in counts.values() if isinstance(v, int)))
+
+
+def _nested(entry: Parsed[Any]) -> bool:
+    return nests(entry.value.media)
 
 
 def _plural(value: HasMedia) -> str:

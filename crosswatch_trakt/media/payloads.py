@@ -33,7 +33,14 @@ from crosswatch_trakt.media.models import (
 )
 from crosswatch_trakt.support.dates import format_datetime
 
-__all__ = ["BODY_KEYS", "RequestBody", "match_not_found", "request_body", "request_item"]
+__all__ = [
+    "BODY_KEYS",
+    "RequestBody",
+    "match_not_found",
+    "nests",
+    "request_body",
+    "request_item",
+]
 
 
 #: The four arrays of every ``/sync/*`` request body and ``not_found`` answer.
@@ -120,6 +127,11 @@ def _identity(media: MediaRef) -> dict[str, Any] | None:
     if media.type in ("movie", "show") and media.title:
         return {"title": media.title, **({"year": media.year} if media.year else {})}
     return None
+
+
+def nests(media: MediaRef) -> bool:
+    """Return whether ``media`` goes in a body nested under its show (no ids of its own)."""
+    return media.type in ("season", "episode") and _identity(media) is None
 
 
 def _nest(

@@ -14,7 +14,7 @@ from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
-from crosswatch_trakt.testing.faults import Fault
+from crosswatch_trakt.testing.faults import Fault, body_entries
 from crosswatch_trakt.testing.ratelimit import GET_LIMIT, POST_LIMIT
 from crosswatch_trakt.testing.resolve import BadBody
 from crosswatch_trakt.testing.responses import empty, html, json_response, requested_page
@@ -134,12 +134,15 @@ class TraktApp:
         request = Request(environ)
         fake = self.fake
         now = fake.clock.time()
-        fault = fake.faults.take(request.method, request.path, requested_page(request.args))
+        entries = body_entries(request.get_data()) if request.method in WRITE_METHODS else 0
+        page = requested_page(request.args)
+        fault = fake.faults.take(request.method, request.path, page, entries)
         user: list[str] = []
         response: Response | None = None
         if fault is not None:
             if fault.kind == "delay":
-                time.sleep(fault.seconds)  # real time on purpose: the client must time out
+                # real time on purpose: the client must time out
+                time.sleep(fault.seconds + fault.per_entry * entries)
             elif fault.kind == "drop":
                 fake.record(request, 0, now, None)
                 _drop(environ)

@@ -100,7 +100,12 @@ def measure(
     wall0, cpu0 = clock.monotonic(), time.process_time()
     facts = work()
     wall, cpu = clock.monotonic() - wall0, time.process_time() - cpu0
-    log: list[tuple[str, str, int, float]] = emulator.call("log")
+    log: list[tuple[str, str, int, float]] = []
+    sizes: list[int] = []
+    for method, path, status, when, entries in emulator.call("log"):
+        log.append((method, path, status, when))
+        if method != "GET" and entries:
+            sizes.append(entries)
     rates = RateLimitConfig()
     gets = sum(1 for method, *_ in log if method == "GET")
     writes = len(log) - gets
@@ -120,6 +125,9 @@ def measure(
         "floor_s": round(floor, 3),
         "wall_over_floor": round(wall / floor, 3) if floor else None,
         "mean_write_gap_s": round(sum(gaps) / len(gaps), 3) if gaps else None,
+        "items_per_write": {"max": max(sizes), "mean": round(sum(sizes) / len(sizes), 1)}
+        if sizes
+        else None,
         "cpu_s": round(cpu, 3),
         "peak_rss_mb": round(peak_rss_mb(), 1),
         **facts,

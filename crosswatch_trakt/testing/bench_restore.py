@@ -35,7 +35,7 @@ __all__ = [
 SOURCE_USER = "backup"
 RESTORE_USER = "restore"
 #: the restore's writes with 100 items per write (the adapter before issue 18), full spec
-WRITES_BEFORE = 0
+WRITES_BEFORE = 253
 #: the restore must cost at most this share of ``WRITES_BEFORE``
 RESTORE_TARGET = 0.25
 FEATURES = ("watchlist", "ratings", "history")

@@ -300,7 +300,7 @@ class EmulatorChild:
         """Run one command from the parent and return its answer."""
         if command == "log":
             with self.fake.lock:
-                entries = [(e.method, e.path, e.status, e.time) for e in self.fake.log]
+                entries = [(e.method, e.path, e.status, e.time, e.entries) for e in self.fake.log]
                 self.fake.log.clear()
             return entries
         if command == "counts":

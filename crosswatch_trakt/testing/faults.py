@@ -3,13 +3,20 @@
 A ``Fault``'s ``path`` is matched exactly when it is a ``str`` and with ``fullmatch`` when it
 is a compiled ``re.Pattern``; ``None`` matches every path. Faults are tried in the order they
 were added; the first one that matches and has uses left fires and uses one of its ``times``.
+
+Body size: ``over`` makes a fault match only write bodies of more than that many entries
+(``body_entries``: a show nested with 30 episodes counts 30), and ``per_entry`` lengthens a
+``delay`` by that many seconds per entry, so a test can make Trakt refuse or answer slowly
+the bodies that are too large for it, and watch the adapter's chunks shrink.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import threading
-from typing import Literal
+from collections.abc import Mapping
+from typing import Any, Literal
 
 import attrs
 
@@ -60,6 +67,8 @@ class Fault:
     ``lock`` (423 with ``X-Account-Locked``), ``expire_token`` / ``revoke_token`` (expire or
     revoke the request's bearer token, then handle: the request gets 401).
     ``times``: how often it fires (``None``: always). ``page``: match only that page.
+    ``over``: match only bodies of more than ``over`` entries (``body_entries``).
+    ``per_entry``: a ``delay`` waits ``seconds`` plus this many seconds per body entry.
     """
 
     method: str | None = None
@@ -73,16 +82,20 @@ class Fault:
     ratelimit_header: bool = True
     seconds: float = 0.0
     body: str | None = None
+    over: int | None = None
+    per_entry: float = 0.0
 
     def __attrs_post_init__(self) -> None:
         if self.kind not in KINDS:
             raise ValueError(f"unknown fault kind {self.kind!r}")
 
-    def matches(self, method: str, path: str, page: int) -> bool:
-        """Return whether this fault applies to a request."""
+    def matches(self, method: str, path: str, page: int, entries: int = 0) -> bool:
+        """Return whether this fault applies to a request (``entries``: its body's size)."""
         if self.method is not None and self.method.upper() != method.upper():
             return False
         if self.page is not None and self.page != page:
+            return False
+        if self.over is not None and entries <= self.over:
             return False
         if self.path is None:
             return True
@@ -124,15 +137,48 @@ class Faults:
                     return slot.left
         return 0
 
-    def take(self, method: str, path: str, page: int) -> Fault | None:
+    def take(self, method: str, path: str, page: int, entries: int = 0) -> Fault | None:
         """Return the first matching fault with uses left, using one of them."""
         with self._lock:
             for slot in self._slots:
                 if slot.left is not None and slot.left <= 0:
                     continue
-                if slot.fault.matches(method, path, page):
+                if slot.fault.matches(method, path, page, entries):
                     if slot.left is not None:
                         slot.left -= 1
                     self.fired.append(slot.fault)
                     return slot.fault
         return None
+
+
+def _nested_entries(node: Mapping[str, Any]) -> int:
+    """Return the entries of a show or season object: its nested ones, or itself."""
+    seasons, episodes = node.get("seasons"), node.get("episodes")
+    if isinstance(seasons, list) and seasons:
+        return sum(_nested_entries(s) if isinstance(s, Mapping) else 1 for s in seasons)
+    if isinstance(episodes, list) and episodes:
+        return len(episodes)
+    return 1
+
+
+def body_entries(data: bytes | str) -> int:
+    """Return how many items a ``/sync/*`` write body carries (0 when it is not one).
+
+    Movies and episodes count one each; a show or season counts its nested seasons and
+    episodes (one if it has none); a history remove by id counts its ``ids``.
+    """
+    try:
+        body = json.loads(data or "null")
+    except ValueError:
+        return 0
+    if not isinstance(body, Mapping):
+        return 0
+    total = 0
+    for key in ("movies", "episodes", "ids"):
+        value = body.get(key)
+        total += len(value) if isinstance(value, list) else 0
+    for key in ("shows", "seasons"):
+        value = body.get(key)
+        if isinstance(value, list):
+            total += sum(_nested_entries(n) if isinstance(n, Mapping) else 1 for n in value)
+    return total

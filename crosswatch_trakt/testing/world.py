@@ -16,7 +16,7 @@ from werkzeug.wrappers import Request
 from crosswatch_trakt.support.clock import Clock
 from crosswatch_trakt.testing.catalog import Catalog, Episode, Media, Movie, Season, Show
 from crosswatch_trakt.testing.clock import VirtualClock
-from crosswatch_trakt.testing.faults import Faults
+from crosswatch_trakt.testing.faults import Faults, body_entries
 from crosswatch_trakt.testing.ratelimit import RateLimiter
 from crosswatch_trakt.testing.store import IdSequence, Settings, UserState
 from crosswatch_trakt.testing.timefmt import to_epoch, to_minute
@@ -27,7 +27,10 @@ When: TypeAlias = float | int | str | dt.datetime | None
 
 @attrs.frozen
 class LoggedRequest:
-    """One request the emulator answered (``status`` 0: the connection was dropped)."""
+    """One request the emulator answered (``status`` 0: the connection was dropped).
+
+    ``entries``: the items its write body carried (``faults.body_entries``; 0 for reads).
+    """
 
     method: str
     path: str
@@ -35,6 +38,7 @@ class LoggedRequest:
     status: int
     time: float
     user: str | None = None
+    entries: int = 0
 
 
 @attrs.define
@@ -219,7 +223,9 @@ class TraktWorld:
     # request log
     def record(self, request: Request, status: int, now: float, user: str | None) -> None:
         """Append one request to ``log`` (called by the WSGI app)."""
-        entry = LoggedRequest(request.method, request.path, dict(request.args), status, now, user)
+        entries = body_entries(request.get_data()) if request.method != "GET" else 0
+        args = dict(request.args)
+        entry = LoggedRequest(request.method, request.path, args, status, now, user, entries)
         with self.lock:
             self.log.append(entry)
 

@@ -3,8 +3,9 @@
 The pair options ``history.add_collections.movies`` (on by default) and ``.shows`` (off)
 choose the kinds. One entry per item, ``collected_at`` = the item's first play (the
 earliest confirmed ``watched_at``, or an earlier play already on Trakt), so re-running
-never moves the date later; ``released`` plays have no date and are not collected. The collection is
-an upsert, so a lost answer is sent once more. Failures (a 420 plan limit included) are
+never moves the date later; ``released`` plays have no date and are not collected. Entries go
+in chunks the ``ChunkSizer`` allows; the collection is an upsert, so a lost answer shrinks the
+next chunks and its entries are sent once more. Failures (a 420 plan limit included) are
 reported in ``stats["collection"]["error"]`` and never change the history result.
 """
 
@@ -16,10 +17,11 @@ from typing import TYPE_CHECKING, Any
 
 from crosswatch_trakt.config import CollectionToggles
 from crosswatch_trakt.errors import AmbiguousWrite, TraktError
-from crosswatch_trakt.features.ledger import chunked
+from crosswatch_trakt.features.chunks import Chunks, sizer_for
+from crosswatch_trakt.features.writer import UPSERT_SENDS
 from crosswatch_trakt.media.keys import item_key
 from crosswatch_trakt.media.models import CollectionEntry, Play
-from crosswatch_trakt.media.payloads import match_not_found, request_body, request_item
+from crosswatch_trakt.media.payloads import match_not_found, nests, request_body, request_item
 
 if TYPE_CHECKING:
     from crosswatch_trakt.trakt.account import TraktAccount
@@ -27,6 +29,7 @@ if TYPE_CHECKING:
 __all__ = ["add_collections", "collection_entries"]
 
 FEATURE = "history"
+PATH = "/sync/collection"
 COUNTS = ("added", "updated", "existing")
 
 
@@ -49,14 +52,6 @@ def collection_entries(
     return [CollectionEntry(play.media, at) for at, play in first.values()]
 
 
-def _post(account: TraktAccount, body: Mapping[str, Any]) -> Any:
-    try:
-        return account.session.post_json("/sync/collection", body, feature=FEATURE)
-    except AmbiguousWrite:
-        account.session.log(FEATURE).warning("collection.ambiguous_resend")
-        return account.session.post_json("/sync/collection", body, feature=FEATURE)
-
-
 def add_collections(
     account: TraktAccount,
     plays: Sequence[Play],
@@ -73,16 +68,24 @@ def add_collections(
         return {"planned": len(entries), "error": None}
     stats: dict[str, Any] = dict.fromkeys((*COUNTS, "not_found"), 0)
     stats["error"] = None
-    for chunk in chunked(entries, account.config.write_chunk_size):
+    queue = Chunks.of(entries, sizer_for(account, PATH), lambda entry: nests(entry.media))
+    while queue:
+        chunk, sends = queue.take()
         body = request_body([request_item(entry) for entry in chunk])
         try:
-            answer = _post(account, body.json)
-        except TraktError as exc:
-            stats["error"] = str(exc)
-            account.session.log(FEATURE).warning(
-                "collection.failed", reason=exc.reason, entries=len(entries)
-            )
+            answer = account.session.post_json(PATH, body.json, feature=FEATURE)
+        except AmbiguousWrite as exc:
+            queue.sizer.lost()
+            if sends + 1 < UPSERT_SENDS:  # an upsert: send it once more, in smaller chunks
+                account.session.log(FEATURE).warning("collection.ambiguous_resend")
+                queue.again(chunk, sends + 1)
+                continue
+            _failed(account, stats, exc, len(entries))
             break
+        except TraktError as exc:
+            _failed(account, stats, exc, len(entries))
+            break
+        queue.sizer.answered()
         answer = answer if isinstance(answer, Mapping) else {}
         for field in COUNTS:
             counts = answer.get(field)
@@ -91,3 +94,8 @@ def add_collections(
         stats["not_found"] += len(match_not_found(body, answer.get("not_found")))
     account.session.log(FEATURE).info("collection.done", **{k: stats[k] for k in COUNTS})
     return stats
+
+
+def _failed(account: TraktAccount, stats: dict[str, Any], exc: TraktError, entries: int) -> None:
+    stats["error"] = str(exc)
+    account.session.log(FEATURE).warning("collection.failed", reason=exc.reason, entries=entries)

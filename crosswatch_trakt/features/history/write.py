@@ -1,17 +1,20 @@
 """History writes: adds that never duplicate a play, and removes by history id.
 
-Adds go in chunks. When a chunk's outcome is unknown (``AmbiguousWrite``: a timeout, a
-dropped connection, a 5xx after sending) nothing is resent blindly: after ``SETTLE_SECONDS``
-the plays of the chunk's items are read back over the chunk's minutes (``read_windows``) and
-the plays now on Trakt that were not there before are booked as confirmed. What is missing
-is resent in this run (at most ``MAX_SENDS`` sends in all) only when Trakt has finished with
-the request (``AmbiguousWrite.may_still_apply`` false: it answered a 5xx, or the connection
-was dropped after sending; an unreadable 2xx). After a client timeout Trakt may still apply
+Adds go in chunks as large as the endpoint's ``ChunkSizer`` allows (``features/chunks.py``).
+When a chunk's outcome is unknown (``AmbiguousWrite``: a timeout, a dropped connection, a 5xx
+after sending) nothing is resent blindly: after ``SETTLE_SECONDS`` the plays of the chunk's
+items are read back over the chunk's minutes (``read_windows``) and the plays now on Trakt
+that were not there before are booked as confirmed; the next chunks shrink. What is missing
+goes back to the front of the queue, to be sent again in the smaller chunks (at most
+``MAX_SENDS`` sends in all), only when Trakt has finished with the request
+(``AmbiguousWrite.may_still_apply`` false: it answered a 5xx, or the connection was dropped
+after sending; an unreadable 2xx). After a client timeout Trakt may still apply
 the write after the read-back looked, so a resend could make a second play: the missing
 plays are ``ambiguous_write`` instead, kept ``uncertain`` (the cache marks them pending) and
 the next run's add, against a fresh index, sends only those that never landed. When the
 read-back itself fails the chunk's plays are ``ambiguous_write`` too, never resent in this run.
-Removes by history id are idempotent, so an ambiguous remove is simply sent once more.
+Removes by history id are idempotent, so an ambiguous remove is simply sent once more (in
+the smaller chunks that follow).
 """
 
 from __future__ import annotations
@@ -22,12 +25,13 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from crosswatch_trakt.errors import AmbiguousWrite, TraktError
+from crosswatch_trakt.features.chunks import Chunks, sizer_for
 from crosswatch_trakt.features.history.cache import Kind, PlayIndex, kind_of, play_matches
 from crosswatch_trakt.features.history.reader import read_windows
-from crosswatch_trakt.features.ledger import Ledger, chunked
-from crosswatch_trakt.features.writer import FATAL_REASONS
+from crosswatch_trakt.features.ledger import Ledger
+from crosswatch_trakt.features.writer import FATAL_REASONS, UPSERT_SENDS
 from crosswatch_trakt.media.models import Play
-from crosswatch_trakt.media.payloads import match_not_found, request_body, request_item
+from crosswatch_trakt.media.payloads import match_not_found, nests, request_body, request_item
 from crosswatch_trakt.support.contract import HostContext, ProgressEvent
 
 if TYPE_CHECKING:
@@ -36,6 +40,8 @@ if TYPE_CHECKING:
 __all__ = ["LATE_WRITE", "MAX_SENDS", "SETTLE_SECONDS", "AddWriter", "PlayIn", "RemoveWriter"]
 
 FEATURE = "history"
+ADD_PATH = "/sync/history"
+REMOVE_PATH = "/sync/history/remove"
 #: how often one play may be sent when every answer is lost (each after a read-back)
 MAX_SENDS = 3
 #: the wait before reading back a write whose answer was lost, so a write Trakt is still
@@ -79,6 +85,10 @@ def _unknown_outcome(exc: TraktError) -> bool:
         return True
     status = getattr(exc, "status", None)
     return isinstance(status, int) and 200 <= status < 300
+
+
+def _flat(_history_id: int) -> bool:
+    return False
 
 
 @attrs.define
@@ -128,56 +138,63 @@ class AddWriter(_Writer):
     _unseen: dict[str, int] = attrs.Factory(dict)
 
     def write(self, todo: Sequence[PlayIn]) -> None:
-        """Send ``todo`` in chunks of the configured size and book every play."""
-        done = 0
-        for chunk in chunked(todo, self.account.config.write_chunk_size):
+        """Send ``todo`` in chunks the sizer allows and book every play."""
+        queue = Chunks.of(todo, sizer_for(self.account, ADD_PATH), self._nested)
+        while queue:
+            chunk, sends = queue.take()
             blocked = self._blocked()
             if blocked is not None:
                 for entry in chunk:
                     self.ledger.fail(entry.key, entry.item, *blocked)
             else:
-                self._chunk(list(chunk))
-            done += len(chunk)
-            self._progress(done, len(todo))
+                self._chunk(chunk, queue, sends)
+            self._progress(len(todo) - len(queue), len(todo))
 
-    def _chunk(self, pending: list[PlayIn]) -> None:
-        for attempt in range(1, MAX_SENDS + 1):
-            body = request_body([request_item(p.play) for p in pending], nest=self.nest)
-            for index in body.unplaced:
-                entry = pending[index]
-                self.ledger.fail(entry.key, entry.item, "missing_ids", "no ids, title or numbers")
-            idx = sorted(body.sent_indexes())
-            sent = [pending[i] for i in idx]
-            if not sent:
-                return
-            self.written.update(kind_of(p.play.media) for p in sent)
-            try:
-                answer = self._post("/sync/history", body.json)
-            except TraktError as exc:
-                if not _unknown_outcome(exc):
-                    self._stop_if_fatal(exc)
-                    for entry in sent:
-                        self.ledger.fail(entry.key, entry.item, exc.reason, str(exc))
-                    return
-                self.ledger.bump("ambiguous_writes")
-                self.account.session.log(FEATURE).warning(
-                    "apply.adds.ambiguous",
-                    plays=len(sent),
-                    attempt=attempt,
-                    may_still_apply=_still_applying(exc),
-                )
-                pending = self._settle(sent, exc)
-                if not pending:
-                    return
-                self.ledger.bump("resent", len(pending))
-                continue
-            self._answer(sent, idx, body, answer)
+    def _nested(self, entry: PlayIn) -> bool:
+        return self.nest and nests(entry.play.media)
+
+    def _chunk(self, pending: list[PlayIn], queue: Chunks[PlayIn], sends: int) -> None:
+        body = request_body([request_item(p.play) for p in pending], nest=self.nest)
+        for index in body.unplaced:
+            entry = pending[index]
+            self.ledger.fail(entry.key, entry.item, "missing_ids", "no ids, title or numbers")
+        idx = sorted(body.sent_indexes())
+        sent = [pending[i] for i in idx]
+        if not sent:
             return
-        for entry in pending:
+        self.written.update(kind_of(p.play.media) for p in sent)
+        try:
+            answer = self._post(ADD_PATH, body.json)
+        except TraktError as exc:
+            if not _unknown_outcome(exc):
+                self._stop_if_fatal(exc)
+                for entry in sent:
+                    self.ledger.fail(entry.key, entry.item, exc.reason, str(exc))
+                return
+            queue.sizer.lost()
+            self.ledger.bump("ambiguous_writes")
+            self.account.session.log(FEATURE).warning(
+                "apply.adds.ambiguous",
+                plays=len(sent),
+                attempt=sends + 1,
+                may_still_apply=_still_applying(exc),
+                next_chunk=queue.sizer.flat,
+            )
+            missing = self._settle(sent, exc)
+            if not missing:
+                return
+            if sends + 1 < MAX_SENDS:
+                self.ledger.bump("resent", len(missing))
+                queue.again(missing, sends + 1)
+                return
             detail = (
                 f"every answer to its {MAX_SENDS} sends was lost; the read-back shows it absent"
             )
-            self.ledger.fail(entry.key, entry.item, "http_error", detail)
+            for entry in missing:
+                self.ledger.fail(entry.key, entry.item, "http_error", detail)
+            return
+        queue.sizer.answered()
+        self._answer(sent, idx, body, answer)
 
     def _answer(self, sent: list[PlayIn], idx: list[int], body: Any, answer: Any) -> None:
         missing = match_not_found(body, answer.get("not_found"))
@@ -285,36 +302,36 @@ class RemoveWriter(_Writer):
     def remove(self, targets: Mapping[str, Sequence[int]], items: Mapping[str, Any]) -> set[int]:
         """Remove the plays of ``targets`` (key -> history ids); return the ids now gone."""
         ids = list(dict.fromkeys(h for hids in targets.values() for h in hids))
-        done = 0
-        for chunk in chunked(ids, self.account.config.write_chunk_size):
+        queue = Chunks.of(ids, sizer_for(self.account, REMOVE_PATH), _flat)
+        while queue:
+            chunk, sends = queue.take()
             blocked = self._blocked()
             if blocked is not None:
                 self.outcome.update(dict.fromkeys(chunk, blocked))
             else:
-                self._chunk(list(chunk))
-            done += len(chunk)
-            self._progress(done, len(ids))
+                self._chunk(chunk, queue, sends)
+            self._progress(len(ids) - len(queue), len(ids))
         for key, hids in targets.items():
             self._book(key, items[key], [self.outcome[h] for h in hids])
         return {h for h, (state, _) in self.outcome.items() if state in ("deleted", "gone")}
 
-    def _chunk(self, chunk: list[int]) -> None:
-        ambiguous = False
-        for attempt in (1, 2):
-            try:
-                answer = self._post("/sync/history/remove", {"ids": chunk})
-                break
-            except AmbiguousWrite as exc:
-                self.ledger.bump("ambiguous_writes")
-                if attempt == 2:
-                    self.uncertain = True
-                    self.outcome.update(dict.fromkeys(chunk, ("ambiguous_write", str(exc))))
-                    return
-                ambiguous = True  # removing by history id is idempotent: send it once more
-            except TraktError as exc:
-                self._stop_if_fatal(exc)
-                self.outcome.update(dict.fromkeys(chunk, (exc.reason, str(exc))))
-                return
+    def _chunk(self, chunk: list[int], queue: Chunks[int], sends: int) -> None:
+        try:
+            answer = self._post(REMOVE_PATH, {"ids": chunk})
+        except AmbiguousWrite as exc:
+            queue.sizer.lost()
+            self.ledger.bump("ambiguous_writes")
+            if sends + 1 >= UPSERT_SENDS:
+                self.uncertain = True
+                self.outcome.update(dict.fromkeys(chunk, ("ambiguous_write", str(exc))))
+            else:  # removing by history id is idempotent: send it once more
+                queue.again(chunk, sends + 1)
+            return
+        except TraktError as exc:
+            self._stop_if_fatal(exc)
+            self.outcome.update(dict.fromkeys(chunk, (exc.reason, str(exc))))
+            return
+        queue.sizer.answered()
         raw = answer.get("not_found")
         listed = raw.get("ids") if isinstance(raw, Mapping) else None
         gone = {h for h in listed if isinstance(h, int)} if isinstance(listed, list) else set()
@@ -329,7 +346,7 @@ class RemoveWriter(_Writer):
             return
         for hid in chunk:
             # after a lost answer, "not found" means our first send removed it
-            state = "gone" if hid in gone and not ambiguous else "deleted"
+            state = "gone" if hid in gone and not sends else "deleted"
             self.outcome[hid] = (state, "")
 
     def _book(self, key: str, item: Any, results: list[tuple[str, str]]) -> None:
