@@ -7,8 +7,10 @@ of the real plugin, and its CPU time and peak memory are the adapter's alone.
 
 Scenarios: S1 cold index of the three features; S2 the same in a new run, nothing changed;
 S3 after new plays and a new rating made elsewhere; S4 adds; S5 removes by history id; V a
-re-index that checks the account converged. Plus the CPU time of converting a 100,000-play
-snapshot. Writes a Markdown table to stdout and a JSON file. See ``docs/performance.md``.
+re-index that checks the account converged; R a backup restored into an empty account
+(``bench_restore``, skipped with ``--no-restore``). Plus the CPU time of converting a
+100,000-play snapshot. Writes a Markdown table to stdout and a JSON file (``bench_report``).
+See ``docs/performance.md``.
 """
 
 from __future__ import annotations
@@ -17,7 +19,6 @@ import argparse
 import itertools
 import json
 import logging
-import math
 import multiprocessing
 import platform
 import sys
@@ -34,9 +35,9 @@ import structlog
 from crosswatch_trakt import _version, plugin
 from crosswatch_trakt.config import RateLimitConfig
 from crosswatch_trakt.hostspec import HostContext
-from crosswatch_trakt.testing.bench_restore import RESTORE_TARGET, WRITES_BEFORE, RestoreSpec
+from crosswatch_trakt.testing.bench_report import markdown, min_index_requests, targets
+from crosswatch_trakt.testing.bench_restore import RestoreSpec
 from crosswatch_trakt.testing.bench_scenarios import (
-    CONVERT_TARGET_S,
     START,
     BenchSpec,
     child_main,
@@ -50,19 +51,6 @@ from crosswatch_trakt.trakt.account import REGISTRY
 __all__ = ["main", "min_index_requests"]
 
 FEATURES = ("watchlist", "ratings", "history")
-PAGE = 250
-WALL_TARGET = 1.15
-MEMORY_TARGET_MB = 300.0
-
-
-def min_index_requests(spec: BenchSpec) -> int:
-    """Return 1 (last_activities) + the fewest pages of 250 a cold index of everything needs."""
-
-    def pages(count: int) -> int:
-        return max(1, math.ceil(count / PAGE))
-
-    ratings = sum(pages(n) for n in spec.ratings().values())
-    return 1 + pages(spec.watchlist) + ratings + pages(spec.movie_plays) + pages(spec.episode_plays)
 
 
 class Emulator:
@@ -225,102 +213,6 @@ def run_scenarios(
     finally:
         REGISTRY.clear()
         emulator.stop()
-
-
-def targets(spec: BenchSpec, report: dict[str, Any]) -> list[dict[str, Any]]:
-    """Check the issue's targets against the measured rows."""
-    rows = {row["scenario"]: row for row in report["rows"]}
-    scenario_rows = [rows[name] for name in ("S1", "S2", "S3", "S4", "S5", "R") if name in rows]
-    minimum = min_index_requests(spec)
-    over = [r for r in scenario_rows if (r["wall_over_floor"] or 0) > WALL_TARGET]
-    memory = max(r["peak_rss_mb"] for r in scenario_rows)
-    conv, dupes = report["conversion"]["cpu_s"], report["final"]["duplicate_plays"]
-    n429 = sum(r["http_429"] for r in scenario_rows)
-    checks: list[tuple[str, Any, Any, bool]] = [
-        ("S1 requests = 1 + minimum pages", rows["S1"]["requests"], minimum,
-         rows["S1"]["requests"] == minimum),
-        ("S2 requests = 1", rows["S2"]["requests"], 1, rows["S2"]["requests"] == 1),
-        ("S3 requests <= 4", rows["S3"]["requests"], "<= 4", rows["S3"]["requests"] <= 4),
-        ("429s in every scenario = 0", n429, 0, n429 == 0),
-        (f"wall <= {WALL_TARGET} x floor (scenarios over it)",
-         ", ".join(f"{r['scenario']} {r['wall_over_floor']}" for r in over) or "none",
-         f"<= {WALL_TARGET}", not over),
-        (f"peak memory < {MEMORY_TARGET_MB:.0f} MB", memory, f"< {MEMORY_TARGET_MB:.0f}",
-         memory < MEMORY_TARGET_MB),
-        ("100k-play conversion CPU < 2 s", conv, "< 2", conv < CONVERT_TARGET_S),
-        ("duplicate plays on Trakt after S5", dupes, 0, dupes == 0),
-    ]  # fmt: skip
-    if "R" in rows:
-        checks += restore_targets(rows["R"], report["meta"]["restore_full"])
-    return [{"target": t, "measured": m, "wanted": w, "ok": ok} for t, m, w, ok in checks]
-
-
-def restore_targets(row: dict[str, Any], full: bool) -> list[tuple[str, Any, Any, bool]]:
-    """Check the restore's targets: writes, duplicates, every item confirmed."""
-    books = row["books"]
-    left = sum(b["input"] - b["confirmed"] for b in books.values())
-    dupes = row["restored"]["duplicate_plays"]
-    checks: list[tuple[str, Any, Any, bool]] = [
-        ("R duplicate plays", dupes, 0, dupes == 0),
-        ("R items not confirmed", left, 0, left == 0),
-    ]
-    if full and WRITES_BEFORE:
-        most = int(WRITES_BEFORE * RESTORE_TARGET)
-        checks.append(
-            (f"R writes <= {RESTORE_TARGET} x {WRITES_BEFORE} (100 items per write)",
-             row["writes"], f"<= {most}", row["writes"] <= most)
-        )  # fmt: skip
-    return checks
-
-
-def markdown(report: dict[str, Any]) -> str:
-    """Render the report as Markdown tables."""
-    lines = [
-        "| scenario | requests (by endpoint) | 429s | wall s | floor s | wall/floor "
-        "| CPU s | peak RSS MB |",
-        "|---|---|---|---|---|---|---|---|",
-    ]
-    for row in report["rows"]:
-        endpoints = ", ".join(
-            f"{name.split(' ', 1)[1].removeprefix('/sync')} {n}"
-            + (" (POST)" if name.startswith("POST") else "")
-            for name, n in row["by_endpoint"].items()
-        )
-        lines.append(
-            f"| {row['scenario']}: {row['what']} | **{row['requests']}**: {endpoints} "
-            f"| {row['http_429']} | {row['wall_s']:.1f} | {row['floor_s']:.1f} "
-            f"| {row['wall_over_floor']} | {row['cpu_s']:.2f} | {row['peak_rss_mb']:.0f} |"
-        )
-    restore = next((row for row in report["rows"] if row["scenario"] == "R"), None)
-    if restore is not None:
-        done = restore["restored"]
-        lines += [
-            "",
-            f"Restore (R): {restore['writes']} writes, {restore['http_429']} 429s, "
-            f"{restore['ambiguous_writes']} ambiguous writes; the account holds "
-            f"{done['plays']:,} plays, {done['ratings']:,} ratings, "
-            f"{done['watchlist']:,} watchlist items, {done['duplicate_plays']} duplicate plays.",
-        ]
-    conv = report["conversion"]
-    lines += [
-        "",
-        f"Converting a {conv['plays']:,}-play snapshot ({conv['json_mb']} MB of Trakt JSON -> "
-        f"{conv['host_items']:,} host items): **{conv['cpu_s']:.2f} s CPU** ("
-        + ", ".join(f"{k} {v:.2f}" for k, v in conv["stages_cpu_s"].items())
-        + f"), peak RSS {conv['peak_rss_mb']:.0f} MB.",
-        "",
-        f"Account after S5: {report['final']['plays']:,} plays (expected "
-        f"{report['expected_plays']:,}), {report['final']['watchlist']:,} watchlist items, "
-        f"{report['final']['ratings']:,} ratings, {report['final']['duplicate_plays']} "
-        "duplicate plays.",
-        "",
-        "| target | measured | wanted | met |",
-        "|---|---|---|---|",
-    ]
-    for check in report["targets"]:
-        met = "yes" if check["ok"] else "**no**"
-        lines.append(f"| {check['target']} | {check['measured']} | {check['wanted']} | {met} |")
-    return "\n".join(lines) + "\n"
 
 
 def _quiet_logs() -> None:
