@@ -11,9 +11,9 @@ A write whose answer was lost (5xx, 52x, a timeout, a dropped connection) is set
 writer as before; the sizer then halves both sizes (down to the floor) and the writer puts
 what is still to send back at the front of the ``Chunks`` queue, so it goes again in the
 smaller chunks. Clean answers grow the sizes back: after ``patience`` of them in a row
-the sizes double (up to the configured ones). Each failure doubles the patience (2, 4, 8,
-up to ``MAX_PATIENCE``), so a body size Trakt keeps refusing is retried ever more rarely;
-clean answers at full size halve it again.
+the sizes double (up to the configured ones). ``patience`` starts at 2 and each failure
+doubles it (4, 8, 16, up to ``MAX_PATIENCE``), so a body size Trakt keeps refusing is tried
+again ever more rarely; ``patience`` clean answers at full size halve it again.
 
 The sizers live as long as the account (one per login per process), so what one call
 learns the next call keeps.

@@ -16,10 +16,8 @@ from typing import Any
 
 import attrs
 
-from crosswatch_trakt.media.hostitems import media_to_host
-from crosswatch_trakt.media.traktrows import trakt_media
-from crosswatch_trakt.testing.builders import generate_account
-from crosswatch_trakt.testing.catalog import Episode, Media, Movie, Season, media_key
+from crosswatch_trakt.testing.builders import generate_account, host_item
+from crosswatch_trakt.testing.catalog import Media, Movie, media_key
 from crosswatch_trakt.testing.fake import FakeTrakt
 from crosswatch_trakt.testing.timefmt import format_ts
 
@@ -38,7 +36,6 @@ RESTORE_USER = "restore"
 WRITES_BEFORE = 253
 #: the restore must cost at most this share of ``WRITES_BEFORE``
 RESTORE_TARGET = 0.25
-FEATURES = ("watchlist", "ratings", "history")
 
 
 @attrs.frozen
@@ -62,11 +59,6 @@ class RestoreSpec:
         return self.movie_plays + self.episode_plays
 
 
-def _host(media: Media) -> dict[str, Any]:
-    show = media.show.to_json() if isinstance(media, (Season, Episode)) else None
-    return media_to_host(trakt_media(media.type, media.to_json(), show))
-
-
 def _unique_plays(fake: FakeTrakt, spec: RestoreSpec) -> list[dict[str, Any]]:
     """Return the source's plays as host items, each ``(item, minute)`` once, oldest first."""
     wanted = {"movie": spec.movie_plays, "episode": spec.episode_plays}
@@ -79,7 +71,7 @@ def _unique_plays(fake: FakeTrakt, spec: RestoreSpec) -> list[dict[str, Any]]:
             continue
         seen.add(mark)
         wanted[play.media.type] -= 1
-        plays.append({**_host(play.media), "watched_at": format_ts(play.watched_at)})
+        plays.append({**host_item(play.media), "watched_at": format_ts(play.watched_at)})
     return plays
 
 
@@ -99,7 +91,7 @@ def _ratings(fake: FakeTrakt, spec: RestoreSpec) -> list[dict[str, Any]]:
     for pool, count in pools:
         for media in pool[:count]:
             when = format_ts(now - rng.randrange(1, 365 * 86400))
-            items.append({**_host(media), "rating": rng.randint(1, 10), "rated_at": when})
+            items.append({**host_item(media), "rating": rng.randint(1, 10), "rated_at": when})
     return items
 
 
@@ -117,7 +109,7 @@ def restore_items(fake: FakeTrakt, spec: RestoreSpec) -> dict[str, Any]:
     )
     source = fake.users[SOURCE_USER]
     watchlist = [
-        {**_host(entry.media), "listed_at": format_ts(entry.listed_at)}
+        {**host_item(entry.media), "listed_at": format_ts(entry.listed_at)}
         for entry in source.watchlist.values()
     ]
     items = {

@@ -27,12 +27,11 @@ from typing import Any
 import attrs
 
 from crosswatch_trakt.features.history.reader import parse_rows
-from crosswatch_trakt.media.hostitems import media_to_host, play_to_host
+from crosswatch_trakt.media.hostitems import play_to_host
 from crosswatch_trakt.media.keys import play_keys
-from crosswatch_trakt.media.traktrows import trakt_media
 from crosswatch_trakt.testing.bench_restore import restore_items, restored
-from crosswatch_trakt.testing.builders import generate_account
-from crosswatch_trakt.testing.catalog import Episode, Media, Movie, Season, media_json, media_key
+from crosswatch_trakt.testing.builders import generate_account, host_item
+from crosswatch_trakt.testing.catalog import Episode, Media, Movie, media_json, media_key
 from crosswatch_trakt.testing.clock import ScaledClock, VirtualClock
 from crosswatch_trakt.testing.fake import FakeTrakt
 from crosswatch_trakt.testing.timefmt import format_ts
@@ -91,12 +90,6 @@ class BenchSpec:
     def small(cls) -> BenchSpec:
         """Return a tenth of the default sizes (a quick smoke run of the benchmark)."""
         return cls(100, 100, 20, 30, 50, 200, 800, 1, 5, 1, 30, 50, 100, 20)  # fmt: skip
-
-
-def host_item(media: Media) -> dict[str, Any]:
-    """Return the host item for a catalogue item, through the adapter's own conversion."""
-    show = media.show.to_json() if isinstance(media, (Season, Episode)) else None
-    return media_to_host(trakt_media(media.type, media.to_json(), show))
 
 
 def peak_rss_mb() -> float:

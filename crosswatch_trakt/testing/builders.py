@@ -5,7 +5,9 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from crosswatch_trakt.testing.catalog import Catalog, Episode, Media, Movie, Show
+from crosswatch_trakt.media.hostitems import media_to_host
+from crosswatch_trakt.media.traktrows import trakt_media
+from crosswatch_trakt.testing.catalog import Catalog, Episode, Media, Movie, Season, Show
 from crosswatch_trakt.testing.fake import FakeTrakt
 from crosswatch_trakt.testing.timefmt import parse_ts, to_minute
 
@@ -44,6 +46,12 @@ DEMO_SHOWS: list[tuple[str, int, dict[str, Any], dict[int, int], str]] = [
         "2005-03-24",
     ),
 ]
+
+
+def host_item(media: Media) -> dict[str, Any]:
+    """Return the host item for a catalogue item, through the adapter's own conversion."""
+    show = media.show.to_json() if isinstance(media, (Season, Episode)) else None
+    return media_to_host(trakt_media(media.type, media.to_json(), show))
 
 
 def _when(text: str) -> float:
