@@ -12,12 +12,12 @@ import datetime as dt
 import json
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from crosswatch_trakt.cli.exitcodes import USAGE, CliError
 from crosswatch_trakt.hostspec import HostItem, Snapshot
 
-__all__ = ["FORMAT", "VERSION", "export_document", "read_items"]
+__all__ = ["FORMAT", "VERSION", "decode", "export_document", "read_items"]
 
 FORMAT = "crosswatch-trakt-export"
 VERSION = 1
@@ -42,15 +42,28 @@ def export_document(snapshots: Mapping[str, Snapshot], now: float, version: str)
     }
 
 
-def _load(path: Path) -> Any:
+def decode(data: bytes, where: str) -> Any:
+    """Return the JSON in ``data``: UTF-8, -16 or -32, with or without a byte-order mark."""
     try:
-        text = path.read_text(encoding="utf-8")
+        return json.loads(data)  # json detects the encoding and skips a BOM (RFC 8259 8.1)
+    except UnicodeDecodeError as exc:
+        raise CliError(
+            f"{where} is not text in UTF-8, UTF-16 or UTF-32 ({exc.reason}).", USAGE
+        ) from exc
+    except ValueError as exc:
+        raise CliError(f"{where} is not valid JSON ({exc}).", USAGE) from exc
+
+
+def _load(path: Path, stdin: BinaryIO | None) -> Any:
+    if str(path) == "-":
+        if stdin is None:
+            raise CliError("No standard input to read the items from.", USAGE)
+        return decode(stdin.read(), "The standard input")
+    try:
+        data = path.read_bytes()
     except OSError as exc:
         raise CliError(f"Cannot read {path} ({exc.strerror}): check the file name.", USAGE) from exc
-    try:
-        return json.loads(text)
-    except ValueError as exc:
-        raise CliError(f"{path} is not valid JSON ({exc}).", USAGE) from exc
+    return decode(data, str(path))
 
 
 def _as_items(value: Any, where: str) -> list[HostItem]:
@@ -74,10 +87,13 @@ def _order(known: Sequence[str]) -> Any:
 
 
 def read_items(
-    path: Path, known: Sequence[str], requested: Sequence[str] | None
+    path: Path,
+    known: Sequence[str],
+    requested: Sequence[str] | None,
+    stdin: BinaryIO | None = None,
 ) -> dict[str, list[HostItem]]:
-    """Return ``{feature: items}`` from ``path``, limited to the ``requested`` features."""
-    data = _load(path)
+    """Return ``{feature: items}`` from ``path`` (``-``: ``stdin``), for the ``requested`` ones."""
+    data = _load(path, stdin)
     if isinstance(data, dict) and "format" in data:
         if data.get("format") != FORMAT:
             raise CliError(f"{path} is not a crosswatch-trakt export.", USAGE)

@@ -7,7 +7,15 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from crosswatch_trakt.cli.exitcodes import LOGIN_REQUIRED, OK, TRAKT_ERROR, CliError
+from crosswatch_trakt.cli.commands_state import folder_of
+from crosswatch_trakt.cli.exitcodes import (
+    LOGIN_REQUIRED,
+    OK,
+    REFUSAL_REASONS,
+    REFUSED,
+    TRAKT_ERROR,
+    CliError,
+)
 from crosswatch_trakt.cli.host import CliHost
 from crosswatch_trakt.cli.render import Out
 from crosswatch_trakt.cli.runtime import Runtime
@@ -69,18 +77,30 @@ def login(rt: Runtime) -> int:
     return OK
 
 
+def _purge(rt: Runtime) -> None:
+    """Delete the cached personal data (caches, held-back items, set-aside files)."""
+    folder = folder_of(rt.host)
+    sizes = dict(folder.files())
+    gone = folder.delete(folder.personal())
+    freed = sum(sizes.get(name, 0) for name in gone)
+    rt.out.write(f"Purged {len(gone)} file(s) of cached personal data ({freed} bytes).\n")
+
+
 def logout(rt: Runtime) -> int:
-    """Revoke the login at Trakt and delete the stored tokens."""
+    """Revoke the login at Trakt and delete the stored tokens (``--purge``: and the caches)."""
     host, out = rt.host, rt.out
     host.settings.require_client(secret=True)
-    confirmed = host.logout()
-    if confirmed:
+    if not host.logged_in():
+        out.write("Not logged in: there is no token to revoke.\n")
+    elif host.logout():
         out.write("Logged out: Trakt revoked the token and the stored tokens are deleted.\n")
-        return OK
-    out.write(
-        "The stored tokens are deleted, but Trakt did not confirm the revocation; "
-        "revoke the app at https://trakt.tv/oauth/authorized_applications if needed.\n"
-    )
+    else:
+        out.write(
+            "The stored tokens are deleted, but Trakt did not confirm the revocation; "
+            "revoke the app at https://trakt.tv/oauth/authorized_applications if needed.\n"
+        )
+    if rt.args.purge:
+        _purge(rt)
     return OK
 
 
@@ -168,4 +188,6 @@ def status(rt: Runtime) -> int:
         if not args.json:
             out.write("Run crosswatch-trakt login to log in.\n")
         return LOGIN_REQUIRED
+    if report.get("reason") in REFUSAL_REASONS:
+        return REFUSED
     return TRAKT_ERROR if not reachable else OK

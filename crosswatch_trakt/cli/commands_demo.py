@@ -19,9 +19,9 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from crosswatch_trakt.cli.commands_account import device_login
-from crosswatch_trakt.cli.commands_data import run_plan
+from crosswatch_trakt.cli.commands_import import run_plan
 from crosswatch_trakt.cli.demo_library import REMOVE_MISSING, source_library
-from crosswatch_trakt.cli.exitcodes import OK, PARTIAL
+from crosswatch_trakt.cli.exitcodes import OK, PARTIAL, USAGE, CliError
 from crosswatch_trakt.cli.host import CliHost
 from crosswatch_trakt.cli.plan import FeaturePlan, plan_feature
 from crosswatch_trakt.cli.progress import Progress
@@ -198,6 +198,14 @@ def _steps(demo: _Demo) -> None:
 def demo(rt: Runtime) -> int:
     """Run the offline demo; exit 0 when Trakt ended exactly as planned."""
     out = rt.out
+    given = [flag for flag in ("base_url", "auth_url", "state_dir") if getattr(rt.args, flag)]
+    if given:
+        names = ", ".join("--" + flag.replace("_", "-") for flag in given)
+        raise CliError(
+            f"The demo runs its own emulator with a temporary state folder: it takes no {names}. "
+            "To try the command on an emulator you keep, run crosswatch-trakt emulator.",
+            USAGE,
+        )
     started = time.monotonic()
     report = run_demo(out, rt.progress)
     seconds = time.monotonic() - started

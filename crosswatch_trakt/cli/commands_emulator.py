@@ -7,6 +7,7 @@ Unlike ``python -m crosswatch_trakt.testing`` it prints no token: log in against
 
 from __future__ import annotations
 
+import argparse
 import signal
 import threading
 
@@ -15,36 +16,39 @@ from crosswatch_trakt.cli.render import Out
 from crosswatch_trakt.cli.runtime import Runtime
 from crosswatch_trakt.support.clock import SystemClock
 
-__all__ = ["emulator", "serve"]
+__all__ = ["add_arguments", "emulator", "serve"]
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the emulator's options (shared with ``python -m crosswatch_trakt.testing``)."""
+    from crosswatch_trakt.testing.launch import add_arguments as add
+
+    add(parser)
 
 
 def serve(rt: Runtime, stop: threading.Event) -> int:
     """Serve a seeded (or empty) emulator until ``stop`` is set."""
-    from crosswatch_trakt.testing import FakeTrakt
-    from crosswatch_trakt.testing.builders import seed_demo
+    from crosswatch_trakt.testing.launch import build_fake, start
 
     args, out = rt.args, rt.out
-    fake = FakeTrakt(
-        clock=SystemClock(),
-        rate_limits=not args.no_rate_limits,
-        auto_approve=None if args.no_auto_approve else args.user,
-    )
-    if args.empty:
-        fake.add_user(args.user)
-    else:
-        seed_demo(fake, args.user)
+    with rt.progress.step(f"seeding the account '{args.user}'"):
+        fake = build_fake(args, SystemClock())
     try:
-        url = fake.start(args.host, args.port)
+        url = start(fake, args.host, args.port)
     except OSError as exc:
         raise CliError(
-            f"Cannot serve on {args.host}:{args.port} ({exc.strerror}): choose another --port.",
+            f"Cannot serve on {args.host}:{args.port} ({exc.strerror}): choose another --port "
+            "(0 picks a free one).",
             USAGE,
         ) from exc
     try:
         _banner(out, url, args.user, fake.client_id, fake.client_secret, args.no_auto_approve)
+        if args.fault:
+            out.write(f"Injected {len(args.fault)} fault(s); they fire in the order given.\n")
         stop.wait()
     finally:
         fake.stop()
+        rt.progress.note("Emulator stopped.")
     return OK
 
 
@@ -78,4 +82,3 @@ def emulator(rt: Runtime) -> int:
         return OK
     finally:
         signal.signal(signal.SIGTERM, previous)
-        rt.progress.note("Emulator stopped.")

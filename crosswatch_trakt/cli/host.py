@@ -18,6 +18,7 @@ from crosswatch_trakt import hostspec
 from crosswatch_trakt.cli.exitcodes import TRAKT_ERROR, CliError
 from crosswatch_trakt.cli.progress import Progress
 from crosswatch_trakt.cli.settings import CliSettings
+from crosswatch_trakt.config import CollectionToggles
 from crosswatch_trakt.hostspec import ApplyResult, HostContext, HostItem, Snapshot
 from crosswatch_trakt.support.clock import Clock
 
@@ -148,6 +149,25 @@ class CliHost:
         from crosswatch_trakt.trakt.account import account_for
 
         return account_for(self.context()).revoke()
+
+    def logged_in(self) -> bool:
+        """Return whether a token pair is stored (or configured) for this account."""
+        from crosswatch_trakt.trakt.account import account_for
+
+        return account_for(self.context()).tokens.current() is not None
+
+    def collect(
+        self, items: Sequence[HostItem], toggles: CollectionToggles, *, dry_run: bool
+    ) -> dict[str, Any] | None:
+        """Write collection entries for the plays ``items`` (at each item's first play)."""
+        from crosswatch_trakt.features.history.collection import add_collections
+        from crosswatch_trakt.media.hostitems import host_to_play
+        from crosswatch_trakt.media.models import Play
+        from crosswatch_trakt.trakt.account import account_for
+
+        plays = [play for play in map(host_to_play, items) if isinstance(play, Play)]
+        account = account_for(self.context())
+        return add_collections(account, plays, toggles, dry_run=dry_run)
 
     def last_activities(self) -> dict[str, Any]:
         """Return this run's ``/sync/last_activities`` (the adapter's change gate)."""

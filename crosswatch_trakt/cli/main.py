@@ -16,7 +16,14 @@ from contextlib import contextmanager
 import structlog
 
 from crosswatch_trakt import __version__
-from crosswatch_trakt.cli import commands_account, commands_data, commands_demo, commands_emulator
+from crosswatch_trakt.cli import (
+    commands_account,
+    commands_data,
+    commands_demo,
+    commands_emulator,
+    commands_import,
+    commands_state,
+)
 from crosswatch_trakt.cli.exitcodes import (
     LOGIN_REQUIRED,
     TRAKT_ERROR,
@@ -39,7 +46,8 @@ COMMANDS: dict[str, Command] = {
     "status": commands_account.status,
     "snapshot": commands_data.snapshot,
     "export": commands_data.export,
-    "import": commands_data.import_,
+    "import": commands_import.import_,
+    "state": commands_state.state,
     "demo": commands_demo.demo,
     "emulator": commands_emulator.emulator,
 }
@@ -78,6 +86,42 @@ def _common(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
     )  # fmt: skip
 
 
+FRESH_HELP = "read everything from Trakt: delete the feature's cache first"
+FEATURES_HELP = "only these features (default: all)"
+
+
+def _import_parser(imp: argparse.ArgumentParser) -> None:
+    imp.add_argument("file", metavar="FILE", help="the backup or items file; - reads stdin")
+    imp.add_argument(
+        "--features", action="append", metavar="F[,F]",
+        help="only these features (default: every feature in the file)",
+    )  # fmt: skip
+    imp.add_argument("--dry-run", action="store_true", help="plan and account, write nothing")
+    imp.add_argument(
+        "--remove-missing", action="store_true",
+        help="also remove from Trakt what the file does not have",
+    )  # fmt: skip
+    imp.add_argument(
+        "--yes", action="store_true",
+        help="confirm removals above the threshold ([import] max_remove_count/_share)",
+    )  # fmt: skip
+    imp.add_argument(
+        "--add-collections", metavar="KINDS",
+        help="also collect the restored plays' items: movies, shows or movies,shows",
+    )  # fmt: skip
+    imp.add_argument("--json", action="store_true", help="print the plans and results as JSON")
+
+
+def _state_parser(state: argparse.ArgumentParser) -> None:
+    state.set_defaults(action="show", json=False, feature=None)
+    actions = state.add_subparsers(dest="action", metavar="ACTION")
+    show = actions.add_parser("show", help="sizes, watermarks and held-back items (default)")
+    show.add_argument("--json", action="store_true", help="print JSON")
+    clear = actions.add_parser("clear-holds", help="send the held-back items on the next run")
+    clear.add_argument("--feature", choices=FEATURES, help="only this feature's")
+    actions.add_parser("reset", help="delete every cache and held-back item; keep the login")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser of ``crosswatch-trakt``."""
     parser = argparse.ArgumentParser(
@@ -96,34 +140,29 @@ def build_parser() -> argparse.ArgumentParser:
         return sub.add_parser(name, help=help, description=help, parents=[common])
 
     add("login", "log in to Trakt with a device code and store the tokens")
-    add("logout", "revoke the login at Trakt and delete the stored tokens")
+    logout = add("logout", "revoke the login at Trakt and delete the stored tokens")
+    logout.add_argument(
+        "--purge", action="store_true",
+        help="also delete the cached personal data (caches, held-back items)",
+    )  # fmt: skip
     status = add("status", "account, VIP, token expiry, plan limits, rate limits, activities")
     status.add_argument("--json", action="store_true", help="print JSON")
     snap = add("snapshot", "print the present state of one feature on Trakt")
     snap.add_argument("feature", choices=FEATURES)
     snap.add_argument("--json", action="store_true", help="print {key: item} JSON")
+    snap.add_argument("--fresh", action="store_true", help=FRESH_HELP)
     export = add("export", "write a versioned JSON backup of watchlist, ratings and history")
     export.add_argument("--out", metavar="FILE", help="write to FILE (default: stdout)")
-    imp = add("import", "make Trakt match a backup (or a file of host items)")
-    imp.add_argument("file", metavar="FILE")
-    imp.add_argument(
-        "--features", action="append", metavar="F[,F]",
-        help="only these features (default: every feature in the file)",
-    )  # fmt: skip
-    imp.add_argument("--dry-run", action="store_true", help="plan and account, write nothing")
-    imp.add_argument(
-        "--remove-missing", action="store_true",
-        help="also remove from Trakt what the file does not have",
-    )  # fmt: skip
+    export.add_argument("--features", action="append", metavar="F[,F]", help=FEATURES_HELP)
+    export.add_argument("--fresh", action="store_true", help=FRESH_HELP)
+    export.add_argument(
+        "--json", action="store_true", help="with --out FILE: print the result as JSON"
+    )
+    _import_parser(add("import", "make Trakt match a backup (or a file of host items)"))
+    _state_parser(add("state", "show the state folder; clear held-back items; reset it"))
     add("demo", "run the offline demo against the bundled Trakt emulator")
-    emu = add("emulator", "serve the bundled Trakt emulator for host developers")
-    emu.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
-    emu.add_argument("--port", type=int, default=8765, help="port (default 8765; 0: any free)")
-    emu.add_argument("--user", default="alice", help="the emulator's user (default alice)")
-    emu.add_argument("--empty", action="store_true", help="do not seed the demo library")
-    emu.add_argument("--no-rate-limits", action="store_true", help="do not enforce rate limits")
-    emu.add_argument(
-        "--no-auto-approve", action="store_true", help="device logins wait for approval"
+    commands_emulator.add_arguments(
+        add("emulator", "serve the bundled Trakt emulator for host developers")
     )
     return parser
 
@@ -180,10 +219,15 @@ def main(argv: Sequence[str] | None = None, *, clock: Clock | None = None) -> in
         parser.print_help(sys.stderr)
         return USAGE
     progress = Progress(sys.stderr, quiet=args.quiet)
-    runtime = Runtime(args, progress.guard(sys.stdout), progress, os.environ, clock=clock)
+    stdin = getattr(sys.stdin, "buffer", None)
+    runtime = Runtime(
+        args, progress.guard(sys.stdout), progress, os.environ, clock=clock, stdin=stdin
+    )
     with _logging(args.verbose, args.quiet):
         try:
-            return COMMANDS[args.command](runtime)
+            code = COMMANDS[args.command](runtime)
+            sys.stdout.flush()  # inside the try: a reader gone at the last write is a 141 too
+            return code
         except CliError as exc:
             code, message = exc.code, str(exc)
         except TraktError as exc:

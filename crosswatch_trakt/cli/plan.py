@@ -18,7 +18,7 @@ from crosswatch_trakt.media import keys
 from crosswatch_trakt.media.hostitems import host_to_media, host_to_play
 from crosswatch_trakt.media.models import MediaRef, Play
 
-__all__ = ["FeaturePlan", "plan_feature"]
+__all__ = ["FeaturePlan", "RemovalGuard", "plan_feature"]
 
 
 @attrs.frozen
@@ -35,6 +35,15 @@ class FeaturePlan:
     def empty(self) -> bool:
         """Return whether there is nothing to write."""
         return not self.adds and not self.removes
+
+    def counts(self) -> dict[str, int]:
+        """Return the plan's counts: ``add``, ``change``, ``remove``, ``unchanged``."""
+        return {
+            "add": len(self.adds) - self.changed,
+            "change": self.changed,
+            "remove": len(self.removes),
+            "unchanged": self.unchanged,
+        }
 
     def summary(self) -> str:
         """Return ``+adds -removes`` (with ``~changed`` and ``=unchanged``) as text."""
@@ -114,3 +123,23 @@ def plan_feature(
         [item for key, item in snapshot.items() if key not in index.used] if remove_missing else []
     )
     return FeaturePlan(feature, adds, removes, changed=changed, unchanged=unchanged)
+
+
+@attrs.frozen
+class RemovalGuard:
+    """When a plan's removals are large enough to need ``--yes``: over a count or a share."""
+
+    max_count: int = 100
+    max_share: float = 0.5
+
+    def trips(self, plan: FeaturePlan, present: int) -> bool:
+        """Return whether ``plan`` removes more than ``max_count`` or ``max_share`` of Trakt's."""
+        removes = len(plan.removes)
+        return removes > self.max_count or removes > self.max_share * present
+
+    def reason(self, plan: FeaturePlan, present: int) -> str:
+        """Return ``removes N of M FEATURE items`` with the threshold it passes."""
+        return (
+            f"{plan.feature}: removes {len(plan.removes)} of {present} item(s) "
+            f"(more than {self.max_count} or {self.max_share:.0%})"
+        )

@@ -53,6 +53,13 @@ class Progress:
             self.stream.write(text + "\n")
             self.stream.flush()
 
+    def ask(self, text: str) -> None:
+        """Write a question (no newline) to the stream, even when quiet: an answer is awaited."""
+        with self._lock:
+            self._clear()
+            self.stream.write(text)
+            self.stream.flush()
+
     def report(self, event: ProgressEvent) -> None:
         """Take one ``ProgressEvent`` from the adapter (the ``HostContext.progress`` callback)."""
         if not self.enabled:

@@ -9,7 +9,7 @@ from typing import Any, Protocol
 from crosswatch_trakt.cli.plan import FeaturePlan
 from crosswatch_trakt.hostspec import REASONS, ApplyResult, Snapshot
 
-__all__ = ["Out", "accounting_lines", "describe", "plan_line", "snapshot_table"]
+__all__ = ["Out", "accounting_lines", "collection_line", "describe", "plan_line", "snapshot_table"]
 
 
 class Out(Protocol):
@@ -74,6 +74,19 @@ def plan_line(plan: FeaturePlan) -> str:
         parts.append(f"{plan.changed} to change")
     parts += [f"{len(plan.removes)} to remove", f"{plan.unchanged} unchanged"]
     return f"{plan.feature}: " + ", ".join(parts)
+
+
+def collection_line(stats: Mapping[str, Any] | None) -> str:
+    """Return the accounting of the collection entries ``--add-collections`` wrote."""
+    if stats is None:
+        return "  collection: nothing to collect"
+    if "planned" in stats:
+        return f"  collection: {stats['planned']} entries would be written"
+    line = (
+        f"  collection: {stats['added']} added, {stats['updated']} updated, "
+        f"{stats['existing']} already there, {stats['not_found']} not found"
+    )
+    return line + (f"; stopped: {stats['error']}" if stats.get("error") else "")
 
 
 def accounting_lines(label: str, result: ApplyResult) -> list[str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Mapping
+from typing import BinaryIO
 
 import attrs
 
@@ -25,6 +26,7 @@ class Runtime:
     progress: Progress
     environ: Mapping[str, str] = attrs.field(repr=False)
     clock: Clock | None = attrs.field(default=None, repr=False)
+    stdin: BinaryIO | None = attrs.field(default=None, repr=False)
     _host: CliHost | None = attrs.field(default=None, repr=False)
 
     @property

@@ -17,6 +17,7 @@ from typing import Any
 import attrs
 
 from crosswatch_trakt.cli.exitcodes import USAGE, CliError
+from crosswatch_trakt.cli.plan import RemovalGuard
 
 __all__ = [
     "DEFAULT_API_URL",
@@ -38,7 +39,8 @@ ENV: dict[str, tuple[str, ...]] = {
     "client_id": ("CROSSWATCH_TRAKT_CLIENT_ID", "TRAKT_CLIENT_ID"),
     "client_secret": ("CROSSWATCH_TRAKT_CLIENT_SECRET", "TRAKT_CLIENT_SECRET"),
 }
-FILE_KEYS = frozenset({"state_dir", "trakt", "pair"})
+FILE_KEYS = frozenset({"state_dir", "trakt", "pair", "import"})
+GUARD_KEYS = frozenset({"max_remove_count", "max_remove_share"})
 
 
 @attrs.frozen
@@ -49,6 +51,7 @@ class CliSettings:
     state_dir: Path
     config_path: Path | None = None
     pair: Mapping[str, Any] | None = None
+    guard: RemovalGuard = attrs.Factory(RemovalGuard)
 
     def require_client(self, *, secret: bool) -> None:
         """Raise a usage error when the client id (and, if asked, the secret) is not set."""
@@ -121,12 +124,33 @@ def read_config_file(path: Path, *, required: bool) -> dict[str, Any]:
             "put provider settings in the [trakt] table.",
             USAGE,
         )
-    for table in ("trakt", "pair"):
+    for table in ("trakt", "pair", "import"):
         if not isinstance(data.get(table, {}), dict):
             raise CliError(
                 f"In the config file {path}, {table} must be a table ([{table}]).", USAGE
             )
     return data
+
+
+def _guard(table: Any, path: Path) -> RemovalGuard:
+    """Return the ``[import]`` table's removal thresholds (the defaults where unset)."""
+    unknown = sorted(set(table) - GUARD_KEYS)
+    if unknown:
+        raise CliError(f"In the config file {path}, [import] has unknown key(s) {unknown}.", USAGE)
+    guard = RemovalGuard()
+    count = table.get("max_remove_count", guard.max_count)
+    share = table.get("max_remove_share", guard.max_share)
+    if isinstance(count, bool) or not isinstance(count, int) or count < 0:
+        raise CliError(
+            f"In the config file {path}, import.max_remove_count must be a whole number >= 0.",
+            USAGE,
+        )
+    if isinstance(share, bool) or not isinstance(share, (int, float)) or not 0 <= share <= 1:
+        raise CliError(
+            f"In the config file {path}, import.max_remove_share must be between 0 and 1.",
+            USAGE,
+        )
+    return RemovalGuard(max_count=count, max_share=float(share))
 
 
 def load_settings(
@@ -158,5 +182,9 @@ def load_settings(
         raise CliError(f"In the config file {path}, state_dir must be a string.", USAGE)
     root = Path(folder).expanduser() if folder else default_state_dir(environ)
     return CliSettings(
-        trakt=trakt, state_dir=root, config_path=path if data else None, pair=data.get("pair")
+        trakt=trakt,
+        state_dir=root,
+        config_path=path if data else None,
+        pair=data.get("pair"),
+        guard=_guard(data.get("import", {}), path),
     )

@@ -58,7 +58,12 @@ def health(account: TraktAccount, run_id: str | None) -> dict[str, Any]:
         settings = account.settings(run_id, retry_seconds=HEALTH_RETRY_SECONDS)
     except (AuthError, HttpError, IncompleteRead) as exc:
         status, message = _status_of(exc)
-        report.update(status=status, message=message, rate_limit=account.session.rate_state())
+        report.update(
+            status=status,
+            message=message,
+            reason=exc.reason,
+            rate_limit=account.session.rate_state(),
+        )
         return report
     user_node = settings.get("user")
     user: dict[str, Any] = user_node if isinstance(user_node, dict) else {}

@@ -8,33 +8,22 @@ import threading
 from collections.abc import Sequence
 
 from crosswatch_trakt.support.clock import SystemClock
-from crosswatch_trakt.testing.builders import seed_demo
-from crosswatch_trakt.testing.fake import FakeTrakt
+from crosswatch_trakt.testing.launch import add_arguments, build_fake, start
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Serve a seeded emulator until interrupted; print URL, client and tokens."""
     parser = argparse.ArgumentParser(prog="python -m crosswatch_trakt.testing")
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8765, help="0 picks a free port")
-    parser.add_argument("--user", default="alice")
-    parser.add_argument("--empty", action="store_true", help="do not seed the demo account")
-    parser.add_argument("--no-rate-limits", action="store_true")
-    parser.add_argument("--no-auto-approve", action="store_true", help="device logins stay pending")
+    add_arguments(parser)
     parser.add_argument("--token-lifetime", type=int, default=7 * 86400)
     args = parser.parse_args(argv)
-    fake = FakeTrakt(
-        clock=SystemClock(),
-        rate_limits=not args.no_rate_limits,
-        token_lifetime=args.token_lifetime,
-        auto_approve=None if args.no_auto_approve else args.user,
-    )
-    if args.empty:
-        fake.add_user(args.user)
-    else:
-        seed_demo(fake, args.user)
+    fake = build_fake(args, SystemClock(), token_lifetime=args.token_lifetime)
     tokens = fake.issue_tokens(args.user)
-    url = fake.start(args.host, args.port)
+    try:
+        url = start(fake, args.host, args.port)
+    except OSError as exc:
+        print(f"Cannot serve on {args.host}:{args.port} ({exc.strerror}).", file=sys.stderr)
+        return 2
     print(f"Trakt emulator serving at {url}", flush=True)
     print(f"user:          {args.user}")
     print(f"client_id:     {fake.client_id}")

@@ -77,16 +77,19 @@ def demo_catalog(catalog: Catalog) -> tuple[list[Movie], list[Show]]:
     return movies, shows
 
 
-def seed_demo(fake: FakeTrakt, username: str = "alice") -> None:
+def seed_demo(fake: FakeTrakt, username: str = "alice", *, empty: bool = False) -> None:
     """Give ``username`` (created if missing) a small realistic account.
 
     Ten movies and three shows in the catalogue; plays of six movies (The Matrix twice) and
     all of Breaking Bad season 1; ratings of movies, a show, a season and an episode; a
-    watchlist of unwatched movies, a show and a season; three collected movies.
+    watchlist of unwatched movies, a show and a season; three collected movies. ``empty``
+    adds the catalogue only: the account stays empty.
     """
     if username not in fake.users:
         fake.add_user(username)
     movies, shows = demo_catalog(fake.catalog)
+    if empty:
+        return
     matrix, inception, interstellar, knight, pulp, fight, gump, spirited, parasite, dune = movies
     breaking, thrones, office = shows
     watch: list[Media] = [interstellar, spirited, parasite, dune, thrones, office.seasons[2]]
@@ -183,3 +186,26 @@ def generate_account(
             user.rating_put(media, rng.randint(1, 10), year_ago + rng.random() * 365 * 86400, now)
         for movie in movies[:collection]:
             user.collect_put(movie, year_ago + rng.random() * 365 * 86400, {}, now)
+
+
+def seed_sized(
+    fake: FakeTrakt, username: str, size: int, *, seed: int = 1, empty: bool = False
+) -> None:
+    """Give ``username`` a synthetic account of about ``size`` items (``generate_account``).
+
+    7% watchlist, 13% ratings, the rest plays (one in five of a movie). ``empty`` builds the
+    same catalogue (same ``size`` and ``seed``) and leaves the account empty, so a backup of
+    the full account can be restored into it.
+    """
+    if size < 0:
+        raise ValueError("size must be >= 0")
+    watchlist, ratings = size * 7 // 100, size * 13 // 100
+    plays = max(size - watchlist - ratings, 0)
+    movie_plays = plays // 5
+    generate_account(
+        fake, username, watchlist, ratings, plays - movie_plays, movie_plays, seed=seed
+    )
+    if empty:
+        with fake.lock:
+            del fake.users[username]
+        fake.add_user(username, watchlist_limit=None)

@@ -93,9 +93,9 @@ def test_logout_revokes_and_deletes(logged_in: FakeTrakt, cli: Runner, state_dir
 
 
 def test_status_reports_a_locked_account(logged_in: FakeTrakt, cli: Runner) -> None:
-    """Status on a locked account reports it as degraded instead of failing."""
+    """Status on a locked account reports it as degraded and exits 4 (Trakt refused)."""
     logged_in.lock_account("alice")
     ran = cli("status")
-    assert ran.code == 0
+    assert ran.code == 4
     assert "Status: degraded" in ran.out
     assert "locked" in ran.out

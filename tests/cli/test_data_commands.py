@@ -112,7 +112,7 @@ def test_remove_missing_and_feature_selection(
     keep = dict(sorted(watchlist.items())[:2])
     path = tmp_path / "watchlist.json"
     path.write_text(json.dumps(keep))
-    ran = cli("import", str(path), "--features", "watchlist", "--remove-missing")
+    ran = cli("import", str(path), "--features", "watchlist", "--remove-missing", "--yes")
     assert ran.code == 0
     assert "watchlist: 0 to add, 4 to remove, 2 unchanged" in ran.out
     assert set(_snapshot(cli, "watchlist")) == set(keep)

@@ -1,0 +1,149 @@
+"""What the state folder holds, read as plain JSON: sizes, watermarks and held-back items.
+
+The command reads the files without the adapter's document classes, so a file of an older
+schema still shows; deleting goes through ``StateStore.delete`` (under the file's lock).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from crosswatch_trakt.features import ratings, watchlist
+from crosswatch_trakt.features.history import cache as history_cache
+from crosswatch_trakt.features.history import feature as history_feature
+from crosswatch_trakt.support.state import StateStore
+from crosswatch_trakt.trakt.tokens import TOKENS_FILE
+
+__all__ = ["CACHES", "HOLDS", "Hold", "StateFolder"]
+
+#: per feature: the cache of its last complete read, and its memory of held-back items
+CACHES = {
+    "watchlist": watchlist.SHADOW,
+    "ratings": ratings.CACHE,
+    "history": history_cache.INDEX_FILE,
+}
+HOLDS = {
+    "watchlist": watchlist.UNRESOLVED,
+    "ratings": ratings.UNRESOLVED,
+    "history": history_feature.UNRESOLVED,
+}
+
+
+@attrs.frozen
+class Hold:
+    """One held-back item: why, when it was last tried, and when the hold ends."""
+
+    feature: str
+    key: str
+    reason: str
+    detail: str
+    last_tried: float
+    expires_at: float
+    attempts: int
+
+
+def _watermarks(name: str, data: dict[str, Any]) -> dict[str, str | None]:
+    """Return the watermarks a cache file was read at, per type."""
+    if name == watchlist.SHADOW:
+        return {"watchlist": data.get("watermark")}
+    sections = data.get("types") if name == ratings.CACHE else data
+    if not isinstance(sections, dict):
+        return {}
+    return {
+        kind: section.get("watermark")
+        for kind, section in sections.items()
+        if isinstance(section, dict) and "watermark" in section
+    }
+
+
+@attrs.define
+class StateFolder:
+    """The state folder of one account."""
+
+    root: Path
+    backoff_seconds: float
+
+    def _read(self, name: str) -> dict[str, Any] | None:
+        try:
+            data = json.loads((self.root / name).read_bytes())
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError):
+            return {}
+        return data if isinstance(data, dict) else {}
+
+    def files(self) -> list[tuple[str, int]]:
+        """Return every file in the folder (lock files aside) with its size in bytes."""
+        if not self.root.is_dir():
+            return []
+        return sorted(
+            (path.name, path.stat().st_size)
+            for path in self.root.iterdir()
+            if path.is_file() and not path.name.endswith(".lock")
+        )
+
+    def watermarks(self) -> dict[str, dict[str, str | None]]:
+        """Return per feature the watermarks its cache was read at."""
+        found: dict[str, dict[str, str | None]] = {}
+        for feature, name in CACHES.items():
+            data = self._read(name)
+            if data is not None:
+                found[feature] = _watermarks(name, data)
+        return found
+
+    def holds(self, feature: str | None = None) -> Iterator[Hold]:
+        """Yield the held-back items (of ``feature``, or of every feature)."""
+        for name_feature, name in HOLDS.items():
+            if feature not in (None, name_feature):
+                continue
+            items = (self._read(name) or {}).get("items")
+            for key, record in (items if isinstance(items, dict) else {}).items():
+                if not isinstance(record, dict):
+                    continue
+                tried = float(record.get("last_tried") or 0.0)
+                yield Hold(
+                    name_feature,
+                    key,
+                    str(record.get("reason")),
+                    str(record.get("detail") or ""),
+                    tried,
+                    tried + self.backoff_seconds,
+                    int(record.get("attempts") or 1),
+                )
+
+    def delete(self, names: list[str]) -> list[str]:
+        """Delete the files ``names`` that exist; return those deleted."""
+        store = StateStore(self.root)
+        gone = [name for name in names if (self.root / name).exists()]
+        for name in gone:
+            if ".corrupt-" in name:  # set aside: nobody writes it, so no lock to take
+                (self.root / name).unlink(missing_ok=True)
+            else:
+                store.delete(name)
+        return gone
+
+    def clear_holds(self, feature: str | None = None) -> list[str]:
+        """Delete the held-back memory (of ``feature``, or of every feature)."""
+        return self.delete([name for f, name in HOLDS.items() if feature in (None, f)])
+
+    def clear_caches(self, features: list[str]) -> list[str]:
+        """Delete the caches of ``features``: their next read comes from Trakt."""
+        return self.delete([CACHES[feature] for feature in features if feature in CACHES])
+
+    def personal(self) -> list[str]:
+        """Return the files with personal data besides the tokens: caches, holds, set-asides."""
+        known = {*CACHES.values(), *HOLDS.values()}
+        return [
+            name
+            for name, _ in self.files()
+            if name in known or (name.startswith("trakt_") and ".corrupt-" in name)
+        ]
+
+    def reset(self) -> list[str]:
+        """Delete every cache, hold and set-aside file; the login (``TOKENS_FILE``) stays."""
+        return self.delete([name for name in self.personal() if name != TOKENS_FILE])
