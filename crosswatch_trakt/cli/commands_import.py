@@ -184,7 +184,9 @@ def import_(rt: Runtime) -> int:
 
 def _outcome(code: int) -> str:
     return {
-        1: "Some items were not written (see unresolved above); fix them or run import again.",
+        1: "Some items were not written (see unresolved above); fix them or run import again. "
+        "Items Trakt did not find are held back for a while: crosswatch-trakt state shows "
+        "them and state clear-holds sends them on the next run.",
         3: "The Trakt login is no longer valid: run crosswatch-trakt login, then import again.",
         4: "Trakt refused some writes for this account (plan limit, locked account or VIP "
         "only): see unresolved above.",

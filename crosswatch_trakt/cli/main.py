@@ -32,6 +32,7 @@ from crosswatch_trakt.cli.exitcodes import (
     code_for_error,
 )
 from crosswatch_trakt.cli.progress import Progress
+from crosswatch_trakt.cli.render import ChunkedOut
 from crosswatch_trakt.cli.runtime import Runtime
 from crosswatch_trakt.errors import StateError, TraktError, TransportError
 from crosswatch_trakt.support.clock import Clock
@@ -221,7 +222,7 @@ def main(argv: Sequence[str] | None = None, *, clock: Clock | None = None) -> in
     progress = Progress(sys.stderr, quiet=args.quiet)
     stdin = getattr(sys.stdin, "buffer", None)
     runtime = Runtime(
-        args, progress.guard(sys.stdout), progress, os.environ, clock=clock, stdin=stdin
+        args, ChunkedOut(progress.guard(sys.stdout)), progress, os.environ, clock=clock, stdin=stdin
     )
     with _logging(args.verbose, args.quiet):
         try:

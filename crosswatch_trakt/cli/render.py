@@ -9,7 +9,15 @@ from typing import Any, Protocol
 from crosswatch_trakt.cli.plan import FeaturePlan
 from crosswatch_trakt.hostspec import REASONS, ApplyResult, Snapshot
 
-__all__ = ["Out", "accounting_lines", "collection_line", "describe", "plan_line", "snapshot_table"]
+__all__ = [
+    "ChunkedOut",
+    "Out",
+    "accounting_lines",
+    "collection_line",
+    "describe",
+    "plan_line",
+    "snapshot_table",
+]
 
 
 class Out(Protocol):
@@ -20,6 +28,32 @@ class Out(Protocol):
 
     def flush(self) -> None:
         """Flush what was written."""
+
+
+#: the most one write hands to the output stream before flushing
+CHUNK = 64 * 1024
+
+
+class ChunkedOut:
+    """An ``Out`` that writes in flushed pieces, so a reader gone mid-way is seen (141).
+
+    One large write into a pipe may be taken whole even though the reader stops early;
+    pieces of ``CHUNK`` characters fail with ``BrokenPipeError`` at the next one.
+    """
+
+    def __init__(self, stream: Out) -> None:
+        self._stream = stream
+
+    def write(self, text: str, /) -> int:
+        """Write ``text`` in flushed pieces."""
+        for start in range(0, len(text), CHUNK):
+            self._stream.write(text[start : start + CHUNK])
+            self._stream.flush()
+        return len(text)
+
+    def flush(self) -> None:
+        """Flush the stream."""
+        self._stream.flush()
 
 
 #: how many unresolved items are listed by name per reason

@@ -3,10 +3,16 @@
 ``trakt_watchlist.unresolved.json`` and ``trakt_history.unresolved.json`` record, per item
 key, why it failed, when, and a fingerprint of the ids that were sent. An item is held back
 (reported ``previously_not_found``) until the back-off passes or its ids change.
+
+The file keeps only what it needs: a key or fingerprint longer than ``MAX_TEXT`` characters
+(a title-keyed item with a huge title) is stored as its SHA-256 (``sha256:<hex>``), and the
+detail is cut to ``MAX_TEXT``. Files written before keep working: such an entry no longer
+matches and its item is simply tried once more.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -20,18 +26,28 @@ from crosswatch_trakt.support.state import StateStore
 if TYPE_CHECKING:
     from crosswatch_trakt.trakt.account import TraktAccount
 
-__all__ = ["UnresolvedDoc", "UnresolvedMemory", "UnresolvedRecord", "fingerprint"]
+__all__ = ["MAX_TEXT", "UnresolvedDoc", "UnresolvedMemory", "UnresolvedRecord", "fingerprint"]
+
+#: the longest key, fingerprint or detail stored as it is
+MAX_TEXT = 200
+
+
+def compact(text: str) -> str:
+    """Return ``text``, or ``sha256:<hex>`` of it when it is longer than ``MAX_TEXT``."""
+    if len(text) <= MAX_TEXT:
+        return text
+    return "sha256:" + hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def fingerprint(media: MediaRef) -> str:
-    """Return a stable text of the ids, title and numbers the item was sent with."""
+    """Return a stable text (or digest) of the ids, title and numbers the item was sent with."""
     parts: list[str] = [media.type]
     parts += [f"{k}={v}" for k, v in sorted(media.ids.flat().items())]
     if media.show_ids is not None:
         parts += [f"show.{k}={v}" for k, v in sorted(media.show_ids.flat().items())]
     parts += [f"title={media.title}", f"year={media.year}"]
     parts += [f"s={media.season}", f"e={media.episode}"]
-    return "|".join(parts)
+    return compact("|".join(parts))
 
 
 @attrs.frozen
@@ -86,7 +102,7 @@ class UnresolvedMemory:
 
     def held_back(self, key: str, media: MediaRef) -> UnresolvedRecord | None:
         """Return the record holding ``key`` back, or ``None`` when it may be sent now."""
-        record = self.doc.items.get(key)
+        record = self.doc.items.get(compact(key))
         if record is None:
             return None
         if record.fingerprint != fingerprint(media):
@@ -98,10 +114,11 @@ class UnresolvedMemory:
     def remember(self, key: str, media: MediaRef, reason: str, detail: str) -> None:
         """Record that ``key`` was not found now."""
         now = self.clock.time()
+        key = compact(key)
         old = self.doc.items.get(key)
         self.doc.items[key] = UnresolvedRecord(
             reason=reason,
-            detail=detail,
+            detail=detail[:MAX_TEXT],
             first_seen=old.first_seen if old else now,
             last_tried=now,
             fingerprint=fingerprint(media),
@@ -120,7 +137,7 @@ class UnresolvedMemory:
 
     def forget(self, key: str) -> None:
         """Drop ``key`` (it was written, or the host no longer asks for it)."""
-        if self.doc.items.pop(key, None) is not None:
+        if self.doc.items.pop(compact(key), None) is not None:
             self.dirty = True
 
     def save(self) -> None:

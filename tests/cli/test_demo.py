@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pytest
 
@@ -44,3 +45,14 @@ def test_demo_prints_no_token() -> None:
     assert "access_token" not in text
     assert "refresh_token" not in text
     assert "bearer" not in text
+
+
+def test_demo_refuses_flags_it_cannot_honour(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """``demo --state-dir`` or ``--base-url`` is a usage error naming the flags, not ignored."""
+    code = main(["--state-dir", str(tmp_path), "demo", "--base-url", "http://127.0.0.1:9"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "--base-url, --state-dir" in err
+    assert not list(tmp_path.iterdir())
