@@ -45,7 +45,13 @@ def test_long_paged_read_stays_within_the_limits(
     assert len(rows) == 3000
     assert fake_trakt.log_count(method="GET", path="/sync/watchlist", status=200) == 12
     assert fake_trakt.log_count(status=429) == 0
-    assert events[-1] == {"feature": "watchlist", "phase": "read", "done": 12, "total": 12}
+    assert events[-1] == {
+        "feature": "watchlist",
+        "phase": "read",
+        "done": 12,
+        "total": 12,
+        "what": "watchlist",
+    }
 
 
 def test_many_reads_in_a_row_never_trip_the_window(

@@ -80,6 +80,7 @@ def _apply(
         verb = "adding" if action == "add" else "removing"
         with host.progress.step(f"{plan.feature}: {verb} {len(items)} item(s)"):
             result = host.apply(action, plan.feature, items, dry_run=dry_run)
+        host.progress.advance(len(items))
         if out is not None:
             out.write("\n".join(accounting_lines(f"{action}s", result)) + "\n")
         done.append((action, result))
@@ -156,6 +157,7 @@ def import_(rt: Runtime) -> int:
             text.write(("[dry run] " if args.dry_run else "") + plan_line(plan) + "\n")
     if not args.dry_run:
         _confirm(rt, [p for p in planned if guard.trips(p.plan, p.present)], guard)
+    rt.progress.overall(sum(len(p.plan.adds) + len(p.plan.removes) for p in planned))
     report: dict[str, Any] = {"dry_run": args.dry_run, "features": {}, "collection": None}
     results: list[ApplyResult] = []
     for entry in planned:

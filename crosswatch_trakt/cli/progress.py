@@ -1,8 +1,11 @@
-"""Progress on a terminal: pages, items, ETA and waits; silent in pipes or with ``--quiet``.
+"""Progress: a status line on a terminal, one plain line per finished step elsewhere.
 
 The host hands ``Progress.report`` to the adapter as ``HostContext.progress``. While a step
 runs on a terminal, a ticker redraws one status line on stderr every half second, so a
-rate-limit pause or a slow answer shows as ``waiting N s`` instead of a frozen screen.
+rate-limit pause or a slow answer shows as ``waiting N s`` instead of a frozen screen. The
+line names the feature and the part read (``ratings movies read: page 2/8``); a write shows
+the ETA of the whole command's writes when the command announced them (``overall``). In a
+pipe or cron each finished outermost step is one plain line; ``--quiet`` writes nothing.
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ class Progress:
     _started: dict[tuple[str, str], tuple[float, int]] = attrs.field(init=False, factory=dict)
     _width: int = attrs.field(init=False, default=0)
     _depth: int = attrs.field(init=False, default=0)
+    _overall: tuple[int, int, float] | None = attrs.field(init=False, default=None)
     _lock: threading.Lock = attrs.field(init=False, factory=threading.Lock, repr=False)
 
     def __attrs_post_init__(self) -> None:
@@ -65,20 +69,40 @@ class Progress:
         if not self.enabled:
             return
         now = time.monotonic()
-        key = (event["feature"], event["phase"])
-        start = self._started.setdefault(key, (now, event["done"]))
+        what = event.get("what", "")
+        name = event["feature"] if what in ("", event["feature"]) else f"{event['feature']} {what}"
+        start = self._started.setdefault((name, event["phase"]), (now, event["done"]))
         unit = "page" if event["phase"] == "read" else "item"
-        detail = f"{event['feature']} {event['phase']}: {unit} {event['done']}"
+        detail = f"{name} {event['phase']}: {unit} {event['done']}"
         total = event["total"]
         if total:
             detail += f"/{total}"
             done_here = event["done"] - start[1]
             if done_here > 0 and event["done"] < total:
-                eta = (now - start[0]) / done_here * (total - event["done"])
-                detail += f", ETA {eta:.0f} s"
+                detail += f", ETA {_span((now - start[0]) / done_here * (total - event['done']))}"
+        if event["phase"] == "write" and self._overall is not None:
+            detail += self._overall_eta(now, event["done"])
         with self._lock:
             self._detail, self._last_event = detail, now
             self._draw(now)
+
+    def overall(self, total: int) -> None:
+        """Announce the items the command's writes will send in all (for the overall ETA)."""
+        self._overall = (total, 0, time.monotonic())
+
+    def advance(self, items: int) -> None:
+        """Count ``items`` of the announced writes as done (one apply call finished)."""
+        if self._overall is not None:
+            total, done, started = self._overall
+            self._overall = (total, done + items, started)
+
+    def _overall_eta(self, now: float, done_in_step: int) -> str:
+        assert self._overall is not None
+        total, base, started = self._overall
+        done = base + done_in_step
+        if done <= 0 or done >= total:
+            return ""
+        return f"; all writes {done}/{total}, ETA {_span((now - started) / done * (total - done))}"
 
     def guard(self, stream: TextIO) -> Out:
         """Return ``stream``, wrapped so each write first clears the status line (terminal)."""
@@ -99,7 +123,14 @@ class Progress:
         Steps nest: an inner step shows its label, and the outer one's comes back after it.
         """
         if not self.enabled:
-            yield
+            began = time.monotonic()
+            self._depth += 1
+            try:
+                yield
+            finally:
+                self._depth -= 1
+            if not self.quiet and self._depth == 0:
+                self.note(f"{label}: done in {time.monotonic() - began:.1f} s")
             return
         with self._lock:
             previous = self._label
@@ -111,6 +142,7 @@ class Progress:
         ticker = threading.Thread(target=self._tick, args=(stop,), daemon=True)
         if outermost:
             ticker.start()
+        began = time.monotonic()
         try:
             yield
         finally:
@@ -121,6 +153,8 @@ class Progress:
                 self._depth -= 1
                 self._label, self._detail = previous, ""
                 self._clear()
+        if outermost:
+            self.note(f"{label}: done in {time.monotonic() - began:.1f} s")
 
     def _tick(self, stop: threading.Event) -> None:
         while not stop.wait(TICK_SECONDS):
@@ -142,6 +176,15 @@ class Progress:
             self.stream.write("\r" + " " * self._width + "\r")
             self.stream.flush()
             self._width = 0
+
+
+def _span(seconds: float) -> str:
+    """Return ``42 s``, ``12 min`` or ``2.5 h``."""
+    if seconds < 120:
+        return f"{seconds:.0f} s"
+    if seconds < 7200:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds / 3600:.1f} h"
 
 
 class _Guarded:

@@ -52,13 +52,21 @@ REASONS: Mapping[str, str] = {
 }
 
 
-class ProgressEvent(TypedDict):
-    """One progress report: ``feature``, ``phase`` (``read``/``write``), ``done``, ``total``."""
-
+class _ProgressCounts(TypedDict):
     feature: str
     phase: str
     done: int
     total: int | None
+
+
+class ProgressEvent(_ProgressCounts, total=False):
+    """One progress report: ``feature``, ``phase`` (``read``/``write``), ``done``, ``total``.
+
+    ``what`` (optional) names the part being read, e.g. ``movies`` of the ratings, so a host
+    can tell a new part (whose pages count from 1 again) from the one before.
+    """
+
+    what: str
 
 
 class UnresolvedEntry(TypedDict):

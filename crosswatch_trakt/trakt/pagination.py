@@ -125,7 +125,11 @@ def iter_pages(
         if progress is not None:
             progress(
                 ProgressEvent(
-                    feature=feature, phase="read", done=page, total=max(info.page_count, 1)
+                    feature=feature,
+                    phase="read",
+                    done=page,
+                    total=max(info.page_count, 1),
+                    what=path.rstrip("/").rsplit("/", 1)[-1],
                 )
             )
         yield rows, info
