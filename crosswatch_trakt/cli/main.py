@@ -114,10 +114,11 @@ def _import_parser(imp: argparse.ArgumentParser) -> None:
 
 
 def _state_parser(state: argparse.ArgumentParser) -> None:
-    state.set_defaults(action="show", json=False, feature=None)
+    state.set_defaults(action="show", feature=None)
+    state.add_argument("--json", action="store_true", help="print JSON (state and state show)")
     actions = state.add_subparsers(dest="action", metavar="ACTION")
     show = actions.add_parser("show", help="sizes, watermarks and held-back items (default)")
-    show.add_argument("--json", action="store_true", help="print JSON")
+    show.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="JSON")
     clear = actions.add_parser("clear-holds", help="send the held-back items on the next run")
     clear.add_argument("--feature", choices=FEATURES, help="only this feature's")
     actions.add_parser("reset", help="delete every cache and held-back item; keep the login")

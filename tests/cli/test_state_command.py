@@ -33,6 +33,7 @@ def test_state_shows_files_watermarks_and_holds(held: Path, cli: Runner) -> None
     assert "trakt_watchlist.unresolved.json" in ran.out
     assert "Watermarks of watchlist: watchlist 20" in ran.out
     assert "movie:tmdb:999999  not_found (1 tries), held until 2026-01-08" in ran.out
+    assert json.loads(cli("state", "--json").out) == json.loads(cli("state", "show", "--json").out)
     report = json.loads(cli("state", "show", "--json").out)
     (hold,) = report["holds"]
     assert hold["reason"] == "not_found"
