@@ -74,10 +74,10 @@ def _as_items(value: Any, where: str) -> list[HostItem]:
     raise CliError(f"{where} must be a list of items or a {{key: item}} object.", USAGE)
 
 
-def _one_feature(requested: Sequence[str] | None, path: Path) -> str:
+def _one_feature(requested: Sequence[str] | None, name: str) -> str:
     if requested is None or len(requested) != 1:
         raise CliError(
-            f"{path} holds items of no named feature: name exactly one with --features.", USAGE
+            f"{name} holds items of no named feature: name exactly one with --features.", USAGE
         )
     return requested[0]
 
@@ -94,26 +94,27 @@ def read_items(
 ) -> dict[str, list[HostItem]]:
     """Return ``{feature: items}`` from ``path`` (``-``: ``stdin``), for the ``requested`` ones."""
     data = _load(path, stdin)
+    name = "The standard input" if str(path) == "-" else str(path)
     if isinstance(data, dict) and "format" in data:
         if data.get("format") != FORMAT:
-            raise CliError(f"{path} is not a crosswatch-trakt export.", USAGE)
+            raise CliError(f"{name} is not a crosswatch-trakt export.", USAGE)
         version = data.get("version")
         if not isinstance(version, int) or version > VERSION:
             raise CliError(
-                f"{path} is export version {version!r}; this crosswatch-trakt reads version "
+                f"{name} is export version {version!r}; this crosswatch-trakt reads version "
                 f"{VERSION}: upgrade crosswatch-trakt.",
                 USAGE,
             )
         data = data.get("features")
         if not isinstance(data, dict):
-            raise CliError(f"{path} has no features object.", USAGE)
+            raise CliError(f"{name} has no features object.", USAGE)
     if isinstance(data, dict) and data and set(data) <= {*known, "playlists"}:
-        found = {feature: _as_items(items, f"{path}: {feature}") for feature, items in data.items()}
+        found = {feature: _as_items(items, f"{name}: {feature}") for feature, items in data.items()}
     else:
-        found = {_one_feature(requested, path): _as_items(data, str(path))}
+        found = {_one_feature(requested, name): _as_items(data, name)}
     if requested is None:
         return {feature: found[feature] for feature in sorted(found, key=_order(known))}
     missing = [feature for feature in requested if feature not in found]
     if missing:
-        raise CliError(f"{path} has no {', '.join(missing)} items to import.", USAGE)
+        raise CliError(f"{name} has no {', '.join(missing)} items to import.", USAGE)
     return {feature: found[feature] for feature in requested}

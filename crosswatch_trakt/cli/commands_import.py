@@ -147,9 +147,9 @@ def import_(rt: Runtime) -> int:
     guard = host.settings.guard
     text = None if args.json else rt.out
     planned: list[_Planned] = []
-    for feature, items in source.items():
+    for number, (feature, items) in enumerate(source.items(), 1):
         check_feature(host, feature)
-        with host.progress.step(f"{feature}: reading Trakt's present state"):
+        with host.progress.step(f"[{number}/{len(source)}] reading {feature} from Trakt"):
             present = host.snapshot(feature)
         plan = plan_feature(feature, items, present, remove_missing=args.remove_missing)
         planned.append(_Planned(plan, len(present)))

@@ -39,6 +39,10 @@ def test_import_reads_stdin(
     ran = cli("import", "-", "--features", "watchlist")
     assert ran.code == 0, ran.err
     assert "adds: 1 confirmed" in ran.out
+    _stdin(monkeypatch, b"[]")
+    unnamed = cli("import", "-")
+    assert unnamed.code == 2
+    assert "The standard input holds items of no named feature" in unnamed.err
 
 
 @pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16", "utf-16-le", "utf-32"])
