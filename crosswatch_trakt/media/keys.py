@@ -42,6 +42,7 @@ __all__ = [
     "rank_keys",
     "remembered_ids",
     "same_media",
+    "title_token",
 ]
 
 #: Id namespaces in key priority order (CrossWatch's planner uses the same).
@@ -242,7 +243,8 @@ def _numbers(media: MediaRef) -> str | None:
     return None
 
 
-def _title_token(media: MediaRef) -> str | None:
+def title_token(media: MediaRef) -> str | None:
+    """Return the weak ``<type>:title:<title>|<year>`` token of a movie or show with a title."""
     if media.type not in ("movie", "show") or not media.title or not media.title.strip():
         return None
     title = " ".join(media.title.lower().split())
@@ -268,7 +270,7 @@ def item_key(media: MediaRef) -> str | None:
     own = _best(media.ids)
     if own is not None:
         return f"{media.type}:{own}"
-    return _title_token(media)
+    return title_token(media)
 
 
 def has_item_key(media: MediaRef) -> bool:
@@ -279,7 +281,7 @@ def has_item_key(media: MediaRef) -> bool:
         and _has_best(media.show_ids)
     ):
         return True
-    return _title_token(media) is not None
+    return title_token(media) is not None
 
 
 def _has_best(ids: Ids | None) -> bool:

@@ -40,6 +40,7 @@ __all__ = [
     "nests",
     "request_body",
     "request_item",
+    "sent_by_title",
 ]
 
 
@@ -162,6 +163,12 @@ def _nest(
         season["episodes"].append(sent)
     group.members.append(_Member(index, season_no, episode_no, sent))
     return True
+
+
+def sent_by_title(media: MediaRef) -> bool:
+    """Return whether ``media`` goes to Trakt by title + year (no id Trakt knows it by)."""
+    identity = _identity(media)
+    return identity is not None and "ids" not in identity
 
 
 def request_body(

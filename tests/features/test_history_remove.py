@@ -44,12 +44,29 @@ def test_remove_by_history_id_removes_that_play_only(
     history: HistoryFeature,
     three_plays: list[int],
 ) -> None:
-    """The second same-minute play, given as the index item, is removed by its history id."""
+    """The second same-minute play, given as the index item, goes by its history id.
+
+    It is booked under the key computed from the item itself (the host cannot know the
+    index's ``#2``), not under the index key.
+    """
     snapshot = history.index(host_context)
     result = history.remove([snapshot[KEY + "#2"]], host_context, False)
-    assert result["confirmed_keys"] == [KEY + "#2"]
+    assert result["confirmed_keys"] == [KEY]
     assert set(fake_trakt.users["alice"].history) == {three_plays[0], three_plays[2]}
     assert result["stats"]["plays_removed"] == 1
+
+
+def test_both_same_minute_index_items_are_keyed_from_the_input(
+    fake_trakt: FakeTrakt,
+    host_context: HostContext,
+    history: HistoryFeature,
+    three_plays: list[int],
+) -> None:
+    """Two same-minute index items, sent in reverse, are keyed by the input and both removed."""
+    snapshot = history.index(host_context)
+    result = history.remove([snapshot[KEY + "#2"], snapshot[KEY]], host_context, False)
+    assert sorted(result["confirmed_keys"]) == [KEY, KEY + "#2"]
+    assert set(fake_trakt.users["alice"].history) == {three_plays[2]}
 
 
 def test_item_matching_several_plays_removes_the_given_keys(

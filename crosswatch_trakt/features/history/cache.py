@@ -22,10 +22,13 @@ from crosswatch_trakt.media.keys import (
     normalize_ids,
     play_key,
     play_keys,
+    item_key,
     rank_keys,
     same_media,
+    title_token,
 )
 from crosswatch_trakt.media.models import MEDIA_TYPES, MediaRef, Play
+from crosswatch_trakt.media.payloads import sent_by_title
 from crosswatch_trakt.support.contract import Snapshot
 from crosswatch_trakt.support.converter import register_hooks, structure, unstructure
 from crosswatch_trakt.support.dates import format_datetime, parse_datetime
@@ -57,10 +60,15 @@ def kind_of(media: MediaRef) -> Kind:
 
 
 def play_matches(play: Play, media: MediaRef, watched_at: datetime | str) -> bool:
-    """Return whether ``play`` is of ``media`` at that minute (``released``: at any time)."""
-    return (watched_at == "released" or play.watched_at == watched_at) and same_media(
-        media, play.media
-    )
+    """Return whether ``play`` is of ``media`` at that minute (``released``: at any time).
+
+    A ``media`` Trakt gets by title + year is matched by its title and year.
+    """
+    if watched_at != "released" and play.watched_at != watched_at:
+        return False
+    if sent_by_title(media):
+        return title_token(media) == title_token(play.media)
+    return same_media(media, play.media)
 
 
 def _order(play: Play) -> tuple[float, int]:
@@ -349,6 +357,7 @@ class PlayIndex:
     by_alias: dict[str, list[Play]] = attrs.Factory(dict)
     by_id: dict[int, tuple[str, Play]] = attrs.Factory(dict)
     by_key: dict[str, Play] = attrs.Factory(dict)
+    _by_title: dict[str, list[Play]] | None = None
 
     @classmethod
     def of(cls, plays: Sequence[Play]) -> PlayIndex:
@@ -374,6 +383,26 @@ class PlayIndex:
                 if play.history_id is not None and same_media(media, play.media):
                     found[play.history_id] = play
         return sorted(found.values(), key=_order)
+
+    def items_of(self, plays: Iterable[Play]) -> dict[str, MediaRef]:
+        """Return the distinct Trakt items of ``plays`` by key (``{item key: media}``)."""
+        items: dict[str, MediaRef] = {}
+        for play in plays:
+            media = play.media
+            trakt = media.ids.trakt
+            key = f"{media.type}:trakt:{trakt}" if trakt is not None else item_key(media)
+            items.setdefault(key or "", media)
+        return items
+
+    def titled(self, token: str) -> list[Play]:
+        """Return the plays whose item's title token (``keys.title_token``) is ``token``."""
+        if self._by_title is None:
+            self._by_title = {}
+            for play in self.plays:
+                own = title_token(play.media)
+                if own is not None:
+                    self._by_title.setdefault(own, []).append(play)
+        return self._by_title.get(token, [])
 
     def at(self, media: MediaRef, watched_at: datetime | str) -> list[Play]:
         """Return the plays of ``media`` at that minute (``released``: all), by history id."""

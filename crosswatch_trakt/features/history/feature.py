@@ -18,6 +18,7 @@ import attrs
 from crosswatch_trakt.config import HistoryOptions, PairOptions
 from crosswatch_trakt.features.history.cache import KINDS, HistoryIndexDoc, PlayIndex, kind_of
 from crosswatch_trakt.features.history.collection import add_collections
+from crosswatch_trakt.features.history.identity import RESOLVED, learn_landed, resolve_entries
 from crosswatch_trakt.features.history.parse import (
     earliest,
     fallback,
@@ -30,6 +31,7 @@ from crosswatch_trakt.features.history.parse import (
 from crosswatch_trakt.features.history.reader import HistoryReader
 from crosswatch_trakt.features.history.write import AddWriter, PlayIn, RemoveWriter
 from crosswatch_trakt.features.ledger import Ledger
+from crosswatch_trakt.features.resolved import ResolvedMemory
 from crosswatch_trakt.features.unresolved import UnresolvedMemory
 from crosswatch_trakt.media.keys import item_key
 from crosswatch_trakt.media.models import Play
@@ -39,6 +41,11 @@ from crosswatch_trakt.trakt.account import TraktAccount
 __all__ = ["UNRESOLVED", "HistoryFeature"]
 
 UNRESOLVED = "trakt_history.unresolved.json"
+
+
+def landed_entries(writer: AddWriter) -> list[PlayIn]:
+    """Return the plays of ``writer`` that are (or may be) on Trakt now."""
+    return [*writer.confirmed, *writer.uncertain]
 
 
 @attrs.define
@@ -66,7 +73,9 @@ class HistoryFeature:
         reader = HistoryReader(self.account)
         doc = self._doc(reader, context, ledger, dry_run)
         index = PlayIndex.of(doc.plays())
-        todo = skip_present(entries, index, ledger)
+        resolved = ResolvedMemory.for_account(self.account, RESOLVED)
+        todo = resolve_entries(entries, index, resolved, ledger)
+        todo = skip_present(todo, index, ledger)
         memory = UnresolvedMemory.for_account(self.account, UNRESOLVED)
         todo = hold_back(todo, memory, ledger)
         todo = fallback(todo, options, ledger)
@@ -97,6 +106,9 @@ class HistoryFeature:
             for entry in writer.confirmed:
                 memory.forget(entry.key)
             memory.save()
+            resolved.save()
+        learn_landed(self.account, landed_entries(writer), index, resolved, ledger)
+        resolved.save()
         ledger.bump("added", len(writer.confirmed))
         self._collect([e.play for e in writer.confirmed], index, options, ledger, dry_run=False)
         return self._done(ledger, "apply.adds.done")
@@ -111,12 +123,14 @@ class HistoryFeature:
         reader = HistoryReader(self.account)
         doc = self._doc(reader, context, ledger, dry_run)
         index = PlayIndex.of(doc.plays())
-        targets, by_key = remove_targets(found, whole, index, ledger, options)
+        resolved = ResolvedMemory.for_account(self.account, RESOLVED)
+        targets, by_key = remove_targets(found, whole, index, ledger, options, resolved)
         if dry_run:
             for key in by_key:
                 (ledger.confirm if targets.get(key) else ledger.skip)(key)
             ledger.bump("would_remove_plays", sum(len(t) for t in targets.values()))
             return self._done(ledger, "apply.removes.done")
+        resolved.save()
         live = {key: hids for key, hids in targets.items() if hids}
         for key in by_key:
             if key not in live:

@@ -14,8 +14,10 @@ import attrs
 
 from crosswatch_trakt.config import HistoryOptions
 from crosswatch_trakt.features.history.cache import PlayIndex
+from crosswatch_trakt.features.history.identity import resolve
 from crosswatch_trakt.features.history.write import PlayIn
 from crosswatch_trakt.features.ledger import Ledger
+from crosswatch_trakt.features.resolved import ResolvedMemory
 from crosswatch_trakt.features.unresolved import UnresolvedMemory
 from crosswatch_trakt.media.hostitems import host_to_media, host_to_play
 from crosswatch_trakt.media.keys import item_key, play_key, play_keys
@@ -81,16 +83,10 @@ def _not_playable(play: Play, item: Any) -> Problem:
     return Problem(play_key(play.media, play.watched_at), item, "invalid_item", detail)
 
 
-def book_plays(
-    ledger: Ledger, found: Sequence[tuple[Any, Play]], fixed: Sequence[str | None] = ()
-) -> list[PlayIn]:
-    """Key and expect ``found`` plays; ``fixed[i]`` (a key from the index) wins when given."""
-    fixed = list(fixed) or [None] * len(found)
-    free = [i for i, key in enumerate(fixed) if key is None]
-    computed = dict(zip(free, play_keys([found[i][1] for i in free]), strict=True))
+def book_plays(ledger: Ledger, found: Sequence[tuple[Any, Play]]) -> list[PlayIn]:
+    """Key and expect ``found`` plays by the input alone (``keys.play_keys`` of the items)."""
     out: list[PlayIn] = []
-    for i, (item, play) in enumerate(found):
-        key = fixed[i] or computed[i]
+    for (item, play), key in zip(found, play_keys([play for _, play in found]), strict=True):
         if key in ledger.expected:
             ledger.bump("duplicate_input")
             continue
@@ -207,20 +203,28 @@ def remove_targets(
     index: PlayIndex,
     ledger: Ledger,
     options: HistoryOptions,
+    memory: ResolvedMemory,
 ) -> tuple[dict[str, list[int]], dict[str, Any]]:
-    """Map each remove key to the history ids it removes (an empty list: nothing there)."""
-    fixed = [
-        index.by_id[p.history_id][0] if p.history_id in index.by_id else None for _, p in found
-    ]
-    entries = book_plays(ledger, found, fixed)
+    """Map each remove key to the history ids it removes (an empty list: nothing there).
+
+    Keys are the input's own (``book_plays``). A play whose history id is in the index is
+    that play; any other is first resolved to a Trakt item (``identity.resolve``: an item
+    sent by title only ever hits plays of the item it resolved to).
+    """
+    entries = book_plays(ledger, found)
     targets: dict[str, list[int]] = {}
     by_key: dict[str, Any] = {}
     claimed: set[int] = set()
     for entry in sorted(entries, key=lambda e: (e.play.history_id not in index.by_id, rank(e.key))):
-        by_key[entry.key] = entry.item
         hid = entry.play.history_id
         if hid is None or hid not in index.by_id:
+            media, conflict = resolve(entry.play.media, index, memory)
+            if conflict is not None:
+                ledger.fail(entry.key, entry.item, "conflicting_ids", conflict)
+                continue
+            entry = attrs.evolve(entry, play=attrs.evolve(entry.play, media=media))
             hid = _by_key(entry, index, claimed)
+        by_key[entry.key] = entry.item
         if hid is not None:
             claimed.add(hid)
         targets[entry.key] = [] if hid is None else [hid]
@@ -234,8 +238,12 @@ def remove_targets(
         if not options.remove_all_plays:
             ledger.fail(request.key, request.item, "missing_watched_at", ALL_PLAYS_HINT)
             continue
+        media, conflict = resolve(request.media, index, memory)
+        if conflict is not None:
+            ledger.fail(request.key, request.item, "conflicting_ids", conflict)
+            continue
         by_key[request.key] = request.item
-        hids = [p.history_id for p in index.of_media(request.media) if p.history_id is not None]
+        hids = [p.history_id for p in index.of_media(media) if p.history_id is not None]
         targets[request.key] = [h for h in hids if h not in claimed]
         claimed.update(hids)
     return targets, by_key
