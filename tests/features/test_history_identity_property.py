@@ -1,0 +1,159 @@
+"""Property: the same plays added over many runs, by any identity, land exactly once."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import attrs
+from history_fixtures import accounted
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from crosswatch_trakt.config import TraktConfig
+from crosswatch_trakt.features.history import HistoryFeature
+from crosswatch_trakt.hostspec import HostContext
+from crosswatch_trakt.testing import FakeTrakt, VirtualClock
+from crosswatch_trakt.testing.builders import demo_catalog
+from crosswatch_trakt.testing.catalog import Episode, Movie
+from crosswatch_trakt.testing.timefmt import parse_ts
+from crosswatch_trakt.trakt.account import TraktAccount
+
+MINUTES = ("2025-01-01T10:00", "2025-01-01T10:01", "2025-03-15T22:30")
+#: how a movie may be sent: by its ids, or by title + year with an id Trakt does not know
+MOVIE_IDENTITIES = ("ids", "title")
+#: how an episode may be sent: its own ids, its show's ids + numbers, or both
+EPISODE_IDENTITIES = ("own", "numbers", "both")
+
+play_specs = st.lists(
+    st.tuples(st.integers(0, 4), st.integers(0, len(MINUTES) - 1)), min_size=1, max_size=6
+).map(lambda specs: list(dict.fromkeys(specs)))
+run_specs = st.lists(
+    st.tuples(st.booleans(), st.lists(st.integers(0, 2), min_size=6, max_size=6)),
+    min_size=2,
+    max_size=4,
+)
+
+
+@attrs.define
+class World:
+    """One emulator with the demo catalogue, and a state folder that may be wiped."""
+
+    fake: FakeTrakt
+    clock: VirtualClock
+    state: Path
+    chunk: int
+    media: list[Movie | Episode]
+    account: TraktAccount | None = None
+
+    def feature(self, wiped: bool) -> HistoryFeature:
+        """Return the history feature of a new account object (as a new process would)."""
+        if self.account is not None:
+            self.account.close()
+        if wiped:
+            shutil.rmtree(self.state)
+        self.account = TraktAccount.create(
+            TraktConfig.from_mapping(self.config()), self.state, clock=self.clock
+        )
+        return HistoryFeature(self.account)
+
+    def config(self) -> dict[str, Any]:
+        """Return the provider config pointing at the emulator."""
+        return {**self.fake.provider_config("alice"), "write_chunk_size": self.chunk}
+
+
+@contextmanager
+def world(chunk: int) -> Iterator[World]:
+    """Yield a fresh emulator serving alice with three movies and two episodes."""
+    clock = VirtualClock()
+    fake = FakeTrakt(clock=clock)
+    fake.add_user("alice")
+    movies, shows = demo_catalog(fake.catalog)
+    media: list[Movie | Episode] = [*movies[:3], shows[0].episode(1, 1), shows[0].episode(1, 2)]
+    with fake.serve(), tempfile.TemporaryDirectory() as state:
+        w = World(fake, clock, Path(state) / "trakt", chunk, media)
+        try:
+            yield w
+        finally:
+            if w.account is not None:
+                w.account.close()
+
+
+def host_item(target: Movie | Episode, minute: int, identity: int) -> dict[str, Any]:
+    """Return a host play of ``target`` at ``MINUTES[minute]``, sent by the chosen identity."""
+    when = f"{MINUTES[minute]}:17Z"
+    if isinstance(target, Movie):
+        if MOVIE_IDENTITIES[identity % 2] == "ids":
+            ids = {"tmdb": target.ids["tmdb"], "imdb": target.ids["imdb"]}
+            return {"type": "movie", "ids": ids, "watched_at": when}
+        return {
+            "type": "movie",
+            "title": target.title,
+            "year": target.year,
+            "ids": {"plex": str(target.trakt)},
+            "watched_at": when,
+        }
+    item: dict[str, Any] = {"type": "episode", "watched_at": when}
+    how = EPISODE_IDENTITIES[identity]
+    if how in ("own", "both"):
+        item["ids"] = {"tvdb": target.ids["tvdb"]}
+    if how in ("numbers", "both"):
+        item.update(show_ids={"tmdb": target.show.ids["tmdb"]}, season=target.season)
+        item["episode"] = target.number
+    return item
+
+
+def on_trakt(w: World) -> Counter[tuple[int, int]]:
+    """Count alice's plays per (media, minute)."""
+    minute_of = {parse_ts(m + ":00Z"): i for i, m in enumerate(MINUTES)}
+    with w.fake.lock:
+        plays = list(w.fake.users["alice"].history.values())
+    return Counter((w.media.index(p.media), minute_of[p.watched_at]) for p in plays)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    plays=play_specs,
+    before=st.lists(st.tuples(st.integers(0, 4), st.integers(0, 2)), max_size=3),
+    runs=run_specs,
+    chunk=st.integers(1, 4),
+)
+def test_same_plays_over_runs_by_any_identity_land_once(
+    plays: list[tuple[int, int]],
+    before: list[tuple[int, int]],
+    runs: list[tuple[bool, list[int]]],
+    chunk: int,
+) -> None:
+    """Each run re-adds the plays by fresh identities: one play each, later runs all skipped."""
+    with world(chunk) as w:
+        for media, minute in before:
+            w.fake.add_play("alice", w.media[media], f"{MINUTES[minute]}:00Z")
+        there = on_trakt(w)
+        wanted = {(media, minute): max(1, there[(media, minute)]) for media, minute in plays}
+        for number, (wiped, identities) in enumerate(runs, start=1):
+            items = [
+                host_item(w.media[media], minute, identities[i])
+                for i, (media, minute) in enumerate(plays)
+            ]
+            context = HostContext(
+                config=w.config(),
+                state_dir=w.state,
+                clock=w.clock,
+                run_id=f"run-{number}",
+                pair={"id": "p1", "features": {"history": {"number_fallback": True}}},
+            )
+            result = w.feature(wiped and number > 1).add(items, context, False)
+            accounted(result, len(items))
+            assert result["unresolved"] == []
+            if number > 1:
+                assert len(result["skipped_keys"]) == len(items), result
+            else:
+                new = sum(1 for spec in plays if there[spec] == 0)
+                assert len(result["confirmed_keys"]) == new
+            assert on_trakt(w) == Counter({**there, **wanted})
+            w.clock.advance(3600)
