@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, Generic, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar, cast
 
 import attrs
 
 from crosswatch_trakt.errors import IncompleteRead
 from crosswatch_trakt.features.ledger import Ledger
+from crosswatch_trakt.features.resolved import ResolvedMemory, weak_token
 from crosswatch_trakt.media import keys
 from crosswatch_trakt.media.hostitems import host_to_media
 from crosswatch_trakt.media.models import MediaRef, Problem
@@ -79,9 +80,14 @@ def _media_key(value: HasMedia) -> str | None:
 
 @attrs.define
 class AliasIndex:
-    """Find which snapshot key, if any, stands for a media item (any shared strong id)."""
+    """Find which snapshot key, if any, stands for a media item.
+
+    Items with ids Trakt knows match on any shared strong id; an item Trakt gets by title +
+    year (``resolved.weak_token``) matches the items with that title and year.
+    """
 
     by_alias: dict[str, list[tuple[str, MediaRef]]] = attrs.Factory(dict)
+    by_key: dict[str, MediaRef] = attrs.Factory(dict)
 
     @classmethod
     def of(cls, snapshot: Mapping[str, Mapping[str, Any]]) -> AliasIndex:
@@ -95,31 +101,50 @@ class AliasIndex:
 
     def add(self, key: str, media: MediaRef) -> None:
         """Index ``media`` under ``key``."""
-        for alias in keys.aliases(media):
+        self.by_key[key] = media
+        tokens = set(keys.aliases(media))
+        title = keys.title_token(media)
+        if title is not None:
+            tokens.add(title)
+        for alias in tokens:
             self.by_alias.setdefault(alias, []).append((key, media))
 
     def matches(self, media: MediaRef) -> list[str]:
         """Return the keys of every indexed item that is ``media`` (more than one: a conflict)."""
         found: dict[str, None] = {}
-        for alias in sorted(keys.aliases(media)):
+        token = weak_token(media)
+        for alias in [token] if token is not None else sorted(keys.aliases(media)):
             for key, other in self.by_alias.get(alias, ()):
-                if key not in found and keys.same_media(media, other):
+                if key not in found and (token is not None or keys.same_media(media, other)):
                     found[key] = None
         return list(found)
 
 
-def locate(present: AliasIndex, entry: Parsed[Any], ledger: Ledger) -> tuple[bool, str | None]:
+def locate(
+    present: AliasIndex,
+    entry: Parsed[Any],
+    ledger: Ledger,
+    memory: ResolvedMemory | None = None,
+) -> tuple[bool, str | None]:
     """Return ``(usable, key)``: the snapshot key ``entry`` stands for, or ``None`` if absent.
 
     An item whose ids point at two different items of the snapshot (say movie A's tmdb id and
-    movie B's imdb id) cannot be trusted either way: it is booked ``conflicting_ids`` and
-    ``usable`` is false.
+    movie B's imdb id), or whose title and year fit two, cannot be trusted either way: it is
+    booked ``conflicting_ids`` and ``usable`` is false. An item sent by title is matched by the
+    Trakt item ``memory`` remembers for its title, else by title; a single title match is
+    remembered.
     """
-    found = present.matches(entry.value.media)
+    media = entry.value.media
+    token = weak_token(media)
+    known = memory.get(token) if memory is not None and token is not None else None
+    found = present.matches(known or media)
     if len(found) > 1:
-        detail = "its ids point at different items on Trakt: " + ", ".join(sorted(found))
+        what = "its title and year fit" if token and not known else "its ids point at"
+        detail = f"{what} different items on Trakt: " + ", ".join(sorted(found))
         ledger.fail(entry.key, entry.item, "conflicting_ids", detail)
         return False, None
+    if found and token is not None and known is None and memory is not None:
+        memory.learn(token, present.by_key[found[0]])
     return True, (found[0] if found else None)
 
 
@@ -137,7 +162,10 @@ def host_to_media_only(item: Any, *, index: int | None = None) -> MediaOnly | Pr
 
 
 def present_only(
-    parsed: Sequence[Parsed[M]], present: AliasIndex, ledger: Ledger
+    parsed: Sequence[Parsed[M]],
+    present: AliasIndex,
+    ledger: Ledger,
+    memory: ResolvedMemory | None = None,
 ) -> tuple[list[Parsed[M]], dict[str, str]]:
     """Skip the items ``present`` does not hold; return the rest and their snapshot keys.
 
@@ -146,14 +174,18 @@ def present_only(
     todo: list[Parsed[M]] = []
     targets: dict[str, str] = {}
     for entry in parsed:
-        usable, found = locate(present, entry, ledger)
+        usable, found = locate(present, entry, ledger, memory)
         if not usable:
             continue
         if found is None:
             ledger.skip(entry.key)
-        else:
-            todo.append(entry)
-            targets[entry.key] = found
+            continue
+        if weak_token(entry.value.media) is not None:
+            # sent by title: remove the very item it matched, by that item's ids
+            value: Any = attrs.evolve(cast(Any, entry.value), media=present.by_key[found])
+            entry = attrs.evolve(entry, value=value)
+        todo.append(entry)
+        targets[entry.key] = found
     return todo, targets
 
 

@@ -26,6 +26,7 @@ from crosswatch_trakt.features.items import (
     rows_to_snapshot,
 )
 from crosswatch_trakt.features.ledger import Ledger
+from crosswatch_trakt.features.resolved import ResolvedMemory
 from crosswatch_trakt.features.unresolved import UnresolvedMemory
 from crosswatch_trakt.features.writer import ChunkWriter
 from crosswatch_trakt.media.hostitems import host_to_rating, rating_to_host
@@ -39,6 +40,7 @@ __all__ = ["RATING_TYPES", "RatingsCache", "RatingsFeature", "TypeSection"]
 
 CACHE = "trakt_ratings.index.json"
 UNRESOLVED = "trakt_ratings.unresolved.json"
+RESOLVED = "trakt_ratings.resolved.json"
 RATING_TYPES = ("movies", "shows", "seasons", "episodes")
 
 
@@ -85,10 +87,11 @@ class RatingsFeature:
         cache = self._cached() if dry_run else self._fresh(context)
         present, snapshot = AliasIndex.of(cache.all_items()), cache.all_items()
         memory = UnresolvedMemory.for_account(self.account, UNRESOLVED)
+        resolved = ResolvedMemory.for_account(self.account, RESOLVED)
         todo: list[Parsed[Rating]] = []
         replaces: dict[str, str] = {}
         for entry in parsed:
-            usable, found = locate(present, entry, ledger)
+            usable, found = locate(present, entry, ledger, resolved)
             if not usable:
                 continue
             if found is not None:
@@ -105,6 +108,7 @@ class RatingsFeature:
         written = writer.write(todo, "/sync/ratings", _rating_fields, memory.remember_entry)
         memory.forget_all(entry.key for entry in written)
         memory.save()
+        resolved.save()
         for entry in written:
             section = cache.types.setdefault(_kind(entry.value.media), TypeSection())
             section.items.pop(replaces.get(entry.key, entry.key), None)
@@ -120,9 +124,11 @@ class RatingsFeature:
         if not parsed:
             return ledger.result()
         cache = self._cached() if dry_run else self._fresh(context)
-        todo, targets = present_only(parsed, AliasIndex.of(cache.all_items()), ledger)
+        resolved = ResolvedMemory.for_account(self.account, RESOLVED)
+        todo, targets = present_only(parsed, AliasIndex.of(cache.all_items()), ledger, resolved)
         if dry_run:
             return dry_run_result(ledger, todo, "would_remove")
+        resolved.save()
         writer: ChunkWriter[MediaOnly] = ChunkWriter(self.account, self.name, context, ledger)
         written = writer.write(todo, "/sync/ratings/remove", no_fields)
         for entry in written:

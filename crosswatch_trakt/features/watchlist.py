@@ -24,6 +24,7 @@ from crosswatch_trakt.features.items import (
     rows_to_snapshot,
 )
 from crosswatch_trakt.features.ledger import Ledger
+from crosswatch_trakt.features.resolved import ResolvedMemory
 from crosswatch_trakt.features.unresolved import UnresolvedMemory
 from crosswatch_trakt.features.writer import ChunkWriter
 from crosswatch_trakt.media.hostitems import host_to_watchlist, watchlist_to_host
@@ -37,6 +38,7 @@ __all__ = ["WatchlistFeature", "WatchlistShadow"]
 
 SHADOW = "trakt_watchlist.shadow.json"
 UNRESOLVED = "trakt_watchlist.unresolved.json"
+RESOLVED = "trakt_watchlist.resolved.json"
 WATERMARK = "watchlist.updated_at"
 
 
@@ -70,9 +72,10 @@ class WatchlistFeature:
         shadow = self._cached(context) if dry_run else self._fresh(context)
         present = AliasIndex.of(shadow.items)
         memory = UnresolvedMemory.for_account(self.account, UNRESOLVED)
+        resolved = ResolvedMemory.for_account(self.account, RESOLVED)
         todo: list[Parsed[WatchlistEntry]] = []
         for entry in parsed:
-            usable, found = locate(present, entry, ledger)
+            usable, found = locate(present, entry, ledger, resolved)
             if not usable:
                 continue
             if found is not None:
@@ -91,6 +94,7 @@ class WatchlistFeature:
             shadow.items[entry.key] = watchlist_to_host(entry.value)
         self._after_write(shadow, writer.sent > 0)
         memory.save()
+        resolved.save()
         self._log().info("apply.adds.done", **ledger.counts())
         return ledger.result()
 
@@ -101,9 +105,11 @@ class WatchlistFeature:
         if not parsed:
             return ledger.result()
         shadow = self._cached(context) if dry_run else self._fresh(context)
-        todo, targets = present_only(parsed, AliasIndex.of(shadow.items), ledger)
+        resolved = ResolvedMemory.for_account(self.account, RESOLVED)
+        todo, targets = present_only(parsed, AliasIndex.of(shadow.items), ledger, resolved)
         if dry_run:
             return dry_run_result(ledger, todo, "would_remove")
+        resolved.save()
         writer: ChunkWriter[WatchlistEntry] = ChunkWriter(self.account, self.name, context, ledger)
         written = writer.write(todo, "/sync/watchlist/remove", no_fields)
         for entry in written:

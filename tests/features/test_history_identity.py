@@ -180,7 +180,9 @@ def test_number_fallback_episode_is_skipped_on_the_next_run(
     context = with_pair(host_context, number_fallback=True)
     assert history.add([item], context, False)["confirmed_keys"] != []
     again = history.add([item], next_run(context, "run-2"), False)
-    assert again["skipped_keys"] == [f"show:tvdb:{demo.breaking.ids['tvdb']}#s01e02@2025-05-01T20:31Z"]
+    assert again["skipped_keys"] == [
+        f"show:tvdb:{demo.breaking.ids['tvdb']}#s01e02@2025-05-01T20:31Z"
+    ]
     assert len(plays_at(fake_trakt, episode)) == 1
 
 

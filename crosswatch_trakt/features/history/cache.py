@@ -18,11 +18,11 @@ import attrs
 from crosswatch_trakt.media.hostitems import play_to_host
 from crosswatch_trakt.media.keys import (
     aliases,
+    item_key,
     normal_values,
     normalize_ids,
     play_key,
     play_keys,
-    item_key,
     rank_keys,
     same_media,
     title_token,
