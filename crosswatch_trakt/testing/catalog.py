@@ -265,10 +265,18 @@ class Catalog:
         self._register(episode)
         return episode
 
+    def alias_title(self, media: Movie | Show, title: str, year: int | None) -> None:
+        """Let ``title`` + ``year`` also resolve to ``media`` (Trakt's search finds it so)."""
+        self._titles[(media.type, title.lower(), year)] = media
+
     def find(
         self, kind: str, ids: object, title: object = None, year: object = None
     ) -> Media | None:
-        """Find a ``kind`` item by any known id, else (movies and shows) by title and year."""
+        """Find a ``kind`` item by any known id, else (movies and shows) by title and year.
+
+        Titles match case-insensitively and the year exactly (no year: only items without
+        one); of several items with one title and year the first added wins.
+        """
         if isinstance(ids, Mapping):
             for name in (*LOOKUP_ORDER, *ids):
                 norm = _norm(ids.get(name))

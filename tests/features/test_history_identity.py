@@ -21,7 +21,7 @@ from history_fixtures import (  # noqa: F401  (fixtures)
 from crosswatch_trakt.features.history import HistoryFeature
 from crosswatch_trakt.features.history.identity import RESOLVED
 from crosswatch_trakt.hostspec import HostContext
-from crosswatch_trakt.testing import FakeTrakt
+from crosswatch_trakt.testing import FakeTrakt, Fault
 from crosswatch_trakt.testing.catalog import Movie
 from crosswatch_trakt.trakt.account import account_for
 
@@ -88,6 +88,35 @@ def test_remembered_item_wins_over_a_title_trakt_spells_differently(
     again = history.add([item], next_run(host_context, "run-2"), False)
     assert again["skipped_keys"] == ["movie:title:the matrix|1999@2025-05-01T20:31Z"]
     assert len(plays_at(fake_trakt, matrix)) == 1
+
+
+def test_item_learnt_from_the_read_back_when_trakt_spells_the_title_differently(
+    fake_trakt: FakeTrakt, host_context: HostContext, history: HistoryFeature, demo: Demo
+) -> None:
+    """A title Trakt resolves to a differently titled item is learnt from the play read back."""
+    matrix = demo.movies[0]
+    fake_trakt.catalog.alias_title(matrix, "Matrix", 1999)
+    item = {**plex_item(matrix, WHEN), "title": "Matrix"}
+    first = history.add([item], host_context, False)
+    assert first["stats"]["titles_learnt"] == 1
+    again = history.add([item], next_run(host_context, "run-2"), False)
+    assert again["skipped_keys"] == ["movie:title:matrix|1999@2025-05-01T20:31Z"]
+    assert plays_at(fake_trakt, matrix) == ["2025-05-01T20:31:00.000Z"]
+
+
+def test_two_titles_in_one_minute_are_learnt_by_their_titles(
+    fake_trakt: FakeTrakt, host_context: HostContext, history: HistoryFeature, demo: Demo
+) -> None:
+    """Two movies sent by title at one minute are each learnt as the item with their title."""
+    matrix, heat = demo.movies[0], demo.movies[1]
+    items = [plex_item(matrix, WHEN), plex_item(heat, WHEN)]
+    first = history.add(items, host_context, False)
+    assert first["stats"]["titles_learnt"] == 2
+    with fake_trakt.lock:
+        matrix.title, heat.title = "Renamed A", "Renamed B"
+    again = history.add(items, next_run(host_context, "run-2"), False)
+    assert len(again["skipped_keys"]) == 2
+    assert len(plays_at(fake_trakt, matrix)) == len(plays_at(fake_trakt, heat)) == 1
 
 
 def test_the_same_play_by_ids_then_by_title_is_one_play(
@@ -193,3 +222,18 @@ def test_the_learnt_item_is_kept_in_the_state_folder(
     history.add([plex_item(demo.movies[0], WHEN)], host_context, False)
     doc = json.loads(history.account.store.path(RESOLVED).read_text())
     assert doc["items"]["movie:title:the matrix|1999"]["ids"]["trakt"] == demo.movies[0].trakt
+
+
+def test_lost_answer_for_a_title_play_is_settled_by_its_title(
+    fake_trakt: FakeTrakt, host_context: HostContext, history: HistoryFeature, demo: Demo
+) -> None:
+    """A title play whose answer was lost is found by title in the read-back, never resent."""
+    matrix = demo.movies[0]
+    fake_trakt.faults.add(
+        Fault(method="POST", path="/sync/history", kind="apply_then_status", status=502)
+    )
+    result = history.add([plex_item(matrix, WHEN)], host_context, False)
+    assert result["confirmed_keys"] == ["movie:title:the matrix|1999@2025-05-01T20:31Z"]
+    assert result["stats"]["reconciled"] == 1
+    assert fake_trakt.log_count(method="POST", path="/sync/history") == 1
+    assert plays_at(fake_trakt, matrix) == ["2025-05-01T20:31:00.000Z"]

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from crosswatch_trakt.config import TraktConfig
 from crosswatch_trakt.features.history import HistoryFeature
 from crosswatch_trakt.hostspec import HostContext
-from crosswatch_trakt.testing import FakeTrakt, VirtualClock
+from crosswatch_trakt.testing import FakeTrakt, Fault, VirtualClock
 from crosswatch_trakt.testing.builders import demo_catalog
 from crosswatch_trakt.testing.catalog import Episode, Movie
 from crosswatch_trakt.testing.timefmt import parse_ts
@@ -33,6 +33,13 @@ EPISODE_IDENTITIES = ("own", "numbers", "both")
 play_specs = st.lists(
     st.tuples(st.integers(0, 4), st.integers(0, len(MINUTES) - 1)), min_size=1, max_size=6
 ).map(lambda specs: list(dict.fromkeys(specs)))
+first_faults = st.none() | st.sampled_from(
+    [
+        Fault(method="POST", path="/sync/history", kind="apply_then_drop"),
+        Fault(method="POST", path="/sync/history", kind="apply_then_status", status=502),
+        Fault(method="POST", path="/sync/history", kind="status", status=503),
+    ]
+)
 run_specs = st.lists(
     st.tuples(st.booleans(), st.lists(st.integers(0, 2), min_size=6, max_size=6)),
     min_size=2,
@@ -122,14 +129,20 @@ def on_trakt(w: World) -> Counter[tuple[int, int]]:
     before=st.lists(st.tuples(st.integers(0, 4), st.integers(0, 2)), max_size=3),
     runs=run_specs,
     chunk=st.integers(1, 4),
+    fault=first_faults,
 )
 def test_same_plays_over_runs_by_any_identity_land_once(
     plays: list[tuple[int, int]],
     before: list[tuple[int, int]],
     runs: list[tuple[bool, list[int]]],
     chunk: int,
+    fault: Fault | None,
 ) -> None:
-    """Each run re-adds the plays by fresh identities: one play each, later runs all skipped."""
+    """Each run re-adds the plays by fresh identities: one play each, later runs all skipped.
+
+    With a fault in the first run's writes, that run may leave plays unwritten (never
+    doubled); the second run completes them and every run after it skips them all.
+    """
     with world(chunk) as w:
         for media, minute in before:
             w.fake.add_play("alice", w.media[media], f"{MINUTES[minute]}:00Z")
@@ -147,13 +160,22 @@ def test_same_plays_over_runs_by_any_identity_land_once(
                 run_id=f"run-{number}",
                 pair={"id": "p1", "features": {"history": {"number_fallback": True}}},
             )
+            if fault is not None and number == 1:
+                w.fake.faults.add(fault)
             result = w.feature(wiped and number > 1).add(items, context, False)
+            w.fake.faults.clear()
             accounted(result, len(items))
+            counts = on_trakt(w)
+            if fault is not None and number == 1:
+                assert all(counts[spec] <= wanted[spec] for spec in wanted)
+                assert set(counts) <= set(there) | set(wanted)
+                w.clock.advance(3600)
+                continue
             assert result["unresolved"] == []
-            if number > 1:
+            if number > (1 if fault is None else 2):
                 assert len(result["skipped_keys"]) == len(items), result
-            else:
+            elif fault is None:
                 new = sum(1 for spec in plays if there[spec] == 0)
                 assert len(result["confirmed_keys"]) == new
-            assert on_trakt(w) == Counter({**there, **wanted})
+            assert counts == Counter({**there, **wanted})
             w.clock.advance(3600)
