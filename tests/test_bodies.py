@@ -17,7 +17,13 @@ from crosswatch_trakt.media.models import (
     Rating,
     WatchlistEntry,
 )
-from crosswatch_trakt.media.payloads import BODY_KEYS, match_not_found, request_body, request_item
+from crosswatch_trakt.media.payloads import (
+    BODY_KEYS,
+    match_not_found,
+    request_body,
+    request_item,
+    sent_by_title,
+)
 
 UTC = timezone.utc
 WHEN = datetime(2024, 5, 1, 20, 31, 59, tzinfo=UTC)
@@ -213,3 +219,15 @@ def test_not_found_echo_of_any_subset(triples: list[tuple[int, int, int]], data:
         if {"ids": media.ids.as_dict(), **extra} in echoed_movies
     }
     assert match_not_found(body, {"shows": echoed_shows, "movies": echoed_movies}) == expected
+
+
+def test_sent_by_title_when_trakt_knows_no_id_of_the_item() -> None:
+    """Movies with only ids Trakt lacks (plex, a movie's tvdb) go by title; the rest by ids."""
+    plex = Ids(other={"plex": "336102"})
+    assert sent_by_title(MediaRef("movie", plex, title="The Matrix", year=1999))
+    assert sent_by_title(MediaRef("movie", Ids(tvdb=5), title="The Matrix", year=1999))
+    assert not sent_by_title(MediaRef("movie", Ids(tmdb=603), title="The Matrix", year=1999))
+    assert not sent_by_title(MediaRef("movie", plex))  # no title: not sent at all
+    assert not sent_by_title(MediaRef("show", Ids(tvdb=81189), title="Lost"))
+    episode = MediaRef("episode", show_ids=Ids(tvdb=81189), season=1, episode=2)
+    assert not sent_by_title(episode)
