@@ -9,7 +9,7 @@ import pytest
 
 from crosswatch_trakt.features.history import HistoryFeature
 from crosswatch_trakt.hostspec import ApplyResult, HostContext
-from crosswatch_trakt.testing import FakeTrakt
+from crosswatch_trakt.testing import FakeTrakt, VirtualClock
 from crosswatch_trakt.testing.builders import demo_catalog
 from crosswatch_trakt.testing.catalog import Episode, Movie, Show
 from crosswatch_trakt.testing.timefmt import format_ts
@@ -40,6 +40,15 @@ def fixture_demo(fake_trakt: FakeTrakt) -> Demo:
 def fixture_history(host_context: HostContext) -> HistoryFeature:
     """Return the history feature of the emulator account ``alice``."""
     return HistoryFeature(account_for(host_context))
+
+
+def emulator_with_plays_media() -> tuple[FakeTrakt, VirtualClock, list[Movie | Episode]]:
+    """Return an emulator with user alice on a virtual clock, and three movies + two episodes."""
+    clock = VirtualClock()
+    fake = FakeTrakt(clock=clock)
+    fake.add_user("alice")
+    movies, shows = demo_catalog(fake.catalog)
+    return fake, clock, [*movies[:3], shows[0].episode(1, 1), shows[0].episode(1, 2)]
 
 
 def with_pair(context: HostContext, **history: Any) -> HostContext:

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import attrs
-from history_fixtures import accounted
+from history_fixtures import accounted, emulator_with_plays_media
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -19,7 +19,6 @@ from crosswatch_trakt.config import TraktConfig
 from crosswatch_trakt.features.history import HistoryFeature
 from crosswatch_trakt.hostspec import HostContext
 from crosswatch_trakt.testing import FakeTrakt, Fault, VirtualClock
-from crosswatch_trakt.testing.builders import demo_catalog
 from crosswatch_trakt.testing.catalog import Episode, Movie
 from crosswatch_trakt.testing.timefmt import parse_ts
 from crosswatch_trakt.trakt.account import TraktAccount
@@ -77,11 +76,7 @@ class World:
 @contextmanager
 def world(chunk: int) -> Iterator[World]:
     """Yield a fresh emulator serving alice with three movies and two episodes."""
-    clock = VirtualClock()
-    fake = FakeTrakt(clock=clock)
-    fake.add_user("alice")
-    movies, shows = demo_catalog(fake.catalog)
-    media: list[Movie | Episode] = [*movies[:3], shows[0].episode(1, 1), shows[0].episode(1, 2)]
+    fake, clock, media = emulator_with_plays_media()
     with fake.serve(), tempfile.TemporaryDirectory() as state:
         w = World(fake, clock, Path(state) / "trakt", chunk, media)
         try:

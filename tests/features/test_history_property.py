@@ -10,15 +10,14 @@ from contextlib import contextmanager
 from typing import Any
 
 import attrs
-from history_fixtures import accounted, episode_item, movie_item
+from history_fixtures import accounted, emulator_with_plays_media, episode_item, movie_item
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from crosswatch_trakt.config import TraktConfig
 from crosswatch_trakt.features.history import HistoryFeature
 from crosswatch_trakt.hostspec import HostContext
-from crosswatch_trakt.testing import FakeTrakt, Fault, VirtualClock
-from crosswatch_trakt.testing.builders import demo_catalog
+from crosswatch_trakt.testing import FakeTrakt, Fault
 from crosswatch_trakt.testing.catalog import Episode, Movie
 from crosswatch_trakt.testing.timefmt import format_ts, parse_ts
 from crosswatch_trakt.trakt.account import TraktAccount
@@ -60,11 +59,7 @@ class World:
 @contextmanager
 def world(chunk: int) -> Iterator[World]:
     """Yield a fresh emulator serving alice, with the history feature of her account."""
-    clock = VirtualClock()
-    fake = FakeTrakt(clock=clock)
-    fake.add_user("alice")
-    movies, shows = demo_catalog(fake.catalog)
-    media: list[Movie | Episode] = [*movies[:3], shows[0].episode(1, 1), shows[0].episode(1, 2)]
+    fake, clock, media = emulator_with_plays_media()
     with fake.serve(), tempfile.TemporaryDirectory() as state:
         config = {**fake.provider_config("alice"), "write_chunk_size": chunk}
         context = HostContext(config=config, state_dir=state, clock=clock, run_id="run-1")
