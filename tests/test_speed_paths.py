@@ -177,7 +177,7 @@ def reference_item_key(media: MediaRef) -> str | None:
     own = keys._best_general(media.ids)
     if own is not None:
         return f"{media.type}:{own}"
-    return keys._title_token(media)
+    return keys.title_token(media)
 
 
 @settings(max_examples=200)
