@@ -16,10 +16,11 @@ import attrs
 from crosswatch_trakt.features import ratings, watchlist
 from crosswatch_trakt.features.history import cache as history_cache
 from crosswatch_trakt.features.history import feature as history_feature
+from crosswatch_trakt.features.history import identity as history_identity
 from crosswatch_trakt.support.state import StateStore
 from crosswatch_trakt.trakt.tokens import TOKENS_FILE
 
-__all__ = ["CACHES", "HOLDS", "Hold", "StateFolder"]
+__all__ = ["CACHES", "HOLDS", "RESOLVED", "Hold", "StateFolder"]
 
 #: per feature: the cache of its last complete read, and its memory of held-back items
 CACHES = {
@@ -31,6 +32,12 @@ HOLDS = {
     "watchlist": watchlist.UNRESOLVED,
     "ratings": ratings.UNRESOLVED,
     "history": history_feature.UNRESOLVED,
+}
+#: per feature: which Trakt item each title-only item became (``features.resolved``)
+RESOLVED = {
+    "watchlist": watchlist.RESOLVED,
+    "ratings": ratings.RESOLVED,
+    "history": history_identity.RESOLVED,
 }
 
 
@@ -137,7 +144,7 @@ class StateFolder:
 
     def personal(self) -> list[str]:
         """Return the files with personal data besides the tokens: caches, holds, set-asides."""
-        known = {*CACHES.values(), *HOLDS.values()}
+        known = {*CACHES.values(), *HOLDS.values(), *RESOLVED.values()}
         return [
             name
             for name, _ in self.files()

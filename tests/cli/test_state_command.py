@@ -95,3 +95,18 @@ def test_a_huge_title_keeps_the_hold_file_small(
     assert hold.stat().st_size < 2000
     again = cli("import", str(path), "--features", "watchlist")
     assert "previously_not_found: 1" in again.out
+
+
+def test_reset_removes_the_remembered_title_items(
+    logged_in: FakeTrakt, cli: Runner, tmp_path: Path, state_dir: Path
+) -> None:
+    """``state reset`` also deletes the title-to-item memory (it names what the user has)."""
+    seed_demo(logged_in, "alice")
+    path = tmp_path / "titled.json"
+    path.write_text(json.dumps([{"type": "movie", "title": "Parasite", "year": 2019}]))
+    assert cli("import", str(path), "--features", "watchlist").code == 0
+    assert cli("import", str(path), "--features", "watchlist").code == 0
+    assert (state_dir / "trakt_watchlist.resolved.json").exists()
+    assert cli("state", "reset").code == 0
+    names = {p.name for p in state_dir.iterdir() if not p.name.endswith(".lock")}
+    assert names == {"trakt_tokens.json"}

@@ -108,28 +108,28 @@ def test_two_titles_in_one_minute_are_learnt_by_their_titles(
     fake_trakt: FakeTrakt, host_context: HostContext, history: HistoryFeature, demo: Demo
 ) -> None:
     """Two movies sent by title at one minute are each learnt as the item with their title."""
-    matrix, heat = demo.movies[0], demo.movies[1]
-    items = [plex_item(matrix, WHEN), plex_item(heat, WHEN)]
+    matrix, inception = demo.movies[0], demo.movies[1]
+    items = [plex_item(matrix, WHEN), plex_item(inception, WHEN)]
     first = history.add(items, host_context, False)
     assert first["stats"]["titles_learnt"] == 2
     with fake_trakt.lock:
-        matrix.title, heat.title = "Renamed A", "Renamed B"
+        matrix.title, inception.title = "Renamed A", "Renamed B"
     again = history.add(items, next_run(host_context, "run-2"), False)
     assert len(again["skipped_keys"]) == 2
-    assert len(plays_at(fake_trakt, matrix)) == len(plays_at(fake_trakt, heat)) == 1
+    assert len(plays_at(fake_trakt, matrix)) == len(plays_at(fake_trakt, inception)) == 1
 
 
 def test_the_same_play_by_ids_then_by_title_is_one_play(
     fake_trakt: FakeTrakt, host_context: HostContext, history: HistoryFeature, demo: Demo
 ) -> None:
     """A play written by tmdb id is skipped when later sent by title, and the reverse."""
-    matrix, heat = demo.movies[0], demo.movies[1]
+    matrix, inception = demo.movies[0], demo.movies[1]
     history.add([movie_item(matrix, WHEN)], host_context, False)
-    history.add([plex_item(heat, WHEN)], host_context, False)
+    history.add([plex_item(inception, WHEN)], host_context, False)
     run2 = next_run(host_context, "run-2")
-    again = history.add([plex_item(matrix, WHEN), movie_item(heat, WHEN)], run2, False)
+    again = history.add([plex_item(matrix, WHEN), movie_item(inception, WHEN)], run2, False)
     assert len(again["skipped_keys"]) == 2
-    assert len(plays_at(fake_trakt, matrix)) == len(plays_at(fake_trakt, heat)) == 1
+    assert len(plays_at(fake_trakt, matrix)) == len(plays_at(fake_trakt, inception)) == 1
 
 
 def test_two_index_items_with_one_title_are_conflicting_ids(
@@ -151,12 +151,12 @@ def test_ids_of_two_index_items_are_conflicting_ids(
     fake_trakt: FakeTrakt, host_context: HostContext, history: HistoryFeature, demo: Demo
 ) -> None:
     """A play whose tmdb id is one item's and imdb id another's is refused."""
-    matrix, heat = demo.movies[0], demo.movies[1]
+    matrix, inception = demo.movies[0], demo.movies[1]
     fake_trakt.add_play("alice", matrix, "2025-01-01T10:00:00Z")
-    fake_trakt.add_play("alice", heat, "2025-01-02T10:00:00Z")
+    fake_trakt.add_play("alice", inception, "2025-01-02T10:00:00Z")
     item = {
         "type": "movie",
-        "ids": {"tmdb": matrix.ids["tmdb"], "imdb": heat.ids["imdb"]},
+        "ids": {"tmdb": matrix.ids["tmdb"], "imdb": inception.ids["imdb"]},
         "watched_at": WHEN,
     }
     result = history.add([item], host_context, False)
