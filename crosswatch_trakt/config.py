@@ -75,7 +75,7 @@ class RateLimitConfig:
 
     get_per_sec: float = attrs.field(default=3.33, validator=_positive)
     post_per_sec: float = attrs.field(default=1.0, validator=_positive)
-    get_window_limit: int = attrs.field(default=1000, validator=_positive)
+    get_window_limit: int = attrs.field(default=500, validator=_positive)
     get_window_seconds: float = attrs.field(default=300.0, validator=_positive)
 
 

@@ -68,7 +68,7 @@ def test_settings_are_read_once_per_run(fake_trakt: FakeTrakt, host_context: Hos
     """/users/settings is read once per run; the watchlist limit comes from it."""
     account = AccountRegistry().account_for(host_context)
     assert account.settings("run-1")["user"]["username"] == "alice"
-    assert account.watchlist_limit("run-1") == 100
+    assert account.watchlist_limit("run-1") == 250
     assert fake_trakt.log_count(path="/users/settings") == 1
     account.settings("run-2")
     assert fake_trakt.log_count(path="/users/settings") == 2

@@ -59,6 +59,6 @@ def test_health_reports_limits(pm: pluggy.PluginManager, host_context: HostConte
     """provider_health carries the plan limits and the rate-limit budget."""
     health = pm.hook.provider_health(provider="TRAKT", context=host_context)
     assert health["status"] == "ok"
-    assert health["limits"]["watchlist"]["item_count"] == 100
+    assert health["limits"]["watchlist"]["item_count"] == 250
     assert "rate_limit" in health
     assert health["token_expires_at"] > 0

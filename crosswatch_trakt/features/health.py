@@ -50,6 +50,7 @@ def health(account: TraktAccount, run_id: str | None) -> dict[str, Any]:
         "token_expires_at": pair.expires_at if pair is not None else None,
         "limits": None,
         "rate_limit": account.session.rate_state(),
+        "reads": account.session.reads.state(),
     }
     if pair is None:
         report.update(status="auth_required", message="Not logged in to Trakt: log in.")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Generic, Protocol, TypeVar, cast
 
@@ -25,6 +26,7 @@ __all__ = [
     "no_fields",
     "parse_items",
     "present_only",
+    "reports_reads",
     "rows_to_snapshot",
 ]
 
@@ -220,3 +222,27 @@ def rows_to_snapshot(
             raise IncompleteRead(f"Trakt sent a {what} row without ids or title.")
         items.setdefault(key, to_host(value))
     return items
+
+
+A = TypeVar("A", bound=Callable[..., ApplyResult])
+
+
+def reports_reads(method: A) -> A:
+    """Decorate a feature's ``add``/``remove``: reads whose item count was off go in ``stats``.
+
+    Trakt's ``X-Pagination-Item-Count`` can be wrong (trakt/trakt-api#823, #82); a walk that
+    disagrees with it still returns every row it walked, and the call's result says so under
+    ``stats["read_count_mismatches"]`` (``[{path, rows, item_count}]``).
+    """
+
+    @functools.wraps(method)
+    def wrapper(self: Any, *args: Any, **kwargs: Any) -> ApplyResult:
+        notes = self.account.session.reads
+        mark = notes.total
+        result = method(self, *args, **kwargs)
+        fresh = notes.since(mark)
+        if fresh:
+            result["stats"]["read_count_mismatches"] = [m.as_dict() for m in fresh]
+        return result
+
+    return cast(A, wrapper)

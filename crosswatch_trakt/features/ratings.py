@@ -8,6 +8,7 @@ already the same. See ``docs/features/ratings.md``.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
@@ -23,6 +24,7 @@ from crosswatch_trakt.features.items import (
     no_fields,
     parse_items,
     present_only,
+    reports_reads,
     rows_to_snapshot,
 )
 from crosswatch_trakt.features.ledger import Ledger
@@ -31,7 +33,7 @@ from crosswatch_trakt.features.unresolved import UnresolvedMemory
 from crosswatch_trakt.features.writer import ChunkWriter
 from crosswatch_trakt.media.hostitems import host_to_rating, rating_to_host
 from crosswatch_trakt.media.models import MediaRef, Rating
-from crosswatch_trakt.media.traktrows import trakt_rating_row
+from crosswatch_trakt.media.traktrows import endpoint_type, trakt_rating_row
 from crosswatch_trakt.support.contract import ApplyResult, HostContext, HostItem, Snapshot
 from crosswatch_trakt.support.log import get_logger
 from crosswatch_trakt.trakt.account import TraktAccount
@@ -78,6 +80,7 @@ class RatingsFeature:
         """Return every rating; only the types whose ``rated_at`` moved are re-read."""
         return self._fresh(context).all_items()
 
+    @reports_reads
     def add(self, items: Sequence[HostItem], context: HostContext, dry_run: bool) -> ApplyResult:
         """Rate ``items`` (upsert); unchanged ratings are skipped, not re-sent."""
         ledger = Ledger(dry_run=dry_run)
@@ -117,6 +120,7 @@ class RatingsFeature:
         get_logger(self.name).info("apply.adds.done", **ledger.counts())
         return ledger.result()
 
+    @reports_reads
     def remove(self, items: Sequence[HostItem], context: HostContext, dry_run: bool) -> ApplyResult:
         """Remove the ratings of ``items``; items not rated on Trakt are skipped."""
         ledger = Ledger(dry_run=dry_run)
@@ -152,10 +156,13 @@ class RatingsFeature:
             section = cache.types.get(kind)
             if section is not None and not section.stale and mark and section.watermark == mark:
                 continue
+            # "pagination optional" (trakt/trakt-api#919): one request for every row; the
+            # walk still follows pagination headers if Trakt ever sends them
             rows = self.account.session.paginate(
-                f"/sync/ratings/{kind}", feature=self.name, progress=context.progress
+                f"/sync/ratings/{kind}", feature=self.name, progress=context.progress, unpaged=True
             )
-            items = rows_to_snapshot(rows, trakt_rating_row, rating_to_host, f"{kind} rating")
+            parse = functools.partial(trakt_rating_row, media_type=endpoint_type(kind))
+            items = rows_to_snapshot(rows, parse, rating_to_host, f"{kind} rating")
             cache.types[kind] = TypeSection(watermark=mark, items=items)
             reread.append(kind)
         if reread:

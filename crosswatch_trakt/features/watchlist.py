@@ -21,6 +21,7 @@ from crosswatch_trakt.features.items import (
     no_fields,
     parse_items,
     present_only,
+    reports_reads,
     rows_to_snapshot,
 )
 from crosswatch_trakt.features.ledger import Ledger
@@ -63,6 +64,7 @@ class WatchlistFeature:
         """Return the complete watchlist, from the shadow when the watermark has not moved."""
         return dict(self._fresh(context).items)
 
+    @reports_reads
     def add(self, items: Sequence[HostItem], context: HostContext, dry_run: bool) -> ApplyResult:
         """Add ``items`` to the watchlist; every item ends confirmed, skipped or unresolved."""
         ledger = Ledger(dry_run=dry_run)
@@ -98,6 +100,7 @@ class WatchlistFeature:
         self._log().info("apply.adds.done", **ledger.counts())
         return ledger.result()
 
+    @reports_reads
     def remove(self, items: Sequence[HostItem], context: HostContext, dry_run: bool) -> ApplyResult:
         """Remove ``items`` from the watchlist; items not on it are skipped without a request."""
         ledger = Ledger(dry_run=dry_run)

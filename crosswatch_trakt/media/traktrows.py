@@ -27,6 +27,8 @@ from crosswatch_trakt.media.models import (
 from crosswatch_trakt.support.dates import parse_datetime, trakt_datetime
 
 __all__ = [
+    "ENDPOINT_TYPES",
+    "endpoint_type",
     "trakt_collection_rows",
     "trakt_history_row",
     "trakt_media",
@@ -118,41 +120,80 @@ def trakt_media(media_type: str, obj: Any, show: Mapping[str, Any] | None = None
     return media
 
 
-def _row_media(row: Any) -> tuple[Mapping[str, Any], MediaRef]:
-    data = _object(row, "row")
+#: the singular media type of an endpoint's ``{type}`` segment (``/sync/ratings/movies``)
+ENDPOINT_TYPES: dict[str, MediaType] = {
+    "movies": "movie",
+    "shows": "show",
+    "seasons": "season",
+    "episodes": "episode",
+}
+
+
+def endpoint_type(segment: str | None) -> MediaType | None:
+    """Return the media type an endpoint's ``{type}`` segment names (``None``: all types)."""
+    return ENDPOINT_TYPES.get(segment or "")
+
+
+def _row_type(data: Mapping[str, Any], default: str | None) -> Any:
+    """Return the row's ``type``; a row without one takes the endpoint's, else its object's.
+
+    Rows recorded from the live API (``/sync/ratings/{type}`` in 2015) come without
+    ``type``; the path they came from names it. Without a path type, the one media object
+    the row holds names it (``episode`` or ``season`` rows carry their ``show`` too).
+    """
     media_type = data.get("type")
+    if media_type is not None:
+        return media_type
+    if default is not None:
+        return default
+    for candidate in ("episode", "season", "movie", "show"):
+        if isinstance(data.get(candidate), Mapping):
+            return candidate
+    return None
+
+
+def _row_media(row: Any, default: str | None = None) -> tuple[Mapping[str, Any], MediaRef]:
+    data = _object(row, "row")
+    media_type = _row_type(data, default)
     if media_type not in MEDIA_TYPES:
         raise ValueError(f"Trakt row has an unknown type: {media_type!r:.40}")
     return data, trakt_media(media_type, data.get(media_type), data.get("show"))
 
 
-def trakt_watchlist_row(row: Any) -> WatchlistEntry:
-    """Build a ``WatchlistEntry`` from a ``GET /sync/watchlist`` row."""
-    data, media = _row_media(row)
+def trakt_watchlist_row(row: Any, media_type: str | None = None) -> WatchlistEntry:
+    """Build a ``WatchlistEntry`` from a ``GET /sync/watchlist`` row (typed by ``media_type``)."""
+    data, media = _row_media(row, media_type)
     return WatchlistEntry(media, _when(data, "listed_at"), _text(data.get("notes")))
 
 
-def trakt_rating_row(row: Any) -> Rating:
-    """Build a ``Rating`` from a ``GET /sync/ratings`` row (a rating outside 1-10 raises)."""
-    data, media = _row_media(row)
+def trakt_rating_row(row: Any, media_type: str | None = None) -> Rating:
+    """Build a ``Rating`` from a ``GET /sync/ratings`` row (a rating outside 1-10 raises).
+
+    ``media_type`` is the type the path names (``/sync/ratings/movies``: ``movie``), used
+    when the row has no ``type`` of its own.
+    """
+    data, media = _row_media(row, media_type)
     rating = data.get("rating")
     if type(rating) is not int:
         raise ValueError(f"Trakt rating row has no integer rating: {rating!r:.40}")
     return Rating(media, rating, _when(data, "rated_at"))
 
 
-def trakt_history_row(row: Any) -> Play:
-    """Build a ``Play`` from a ``GET /sync/history`` row (history id, watched_at, action)."""
+def trakt_history_row(row: Any, media_type: str | None = None) -> Play:
+    """Build a ``Play`` from a ``GET /sync/history`` row (history id, watched_at, action).
+
+    ``media_type`` is the type the path names, used when the row has no ``type``.
+    """
     if type(row) is dict:
         play = _history_row_fast(row)
         if play is not None:
             return play
-    return _history_row(row)
+    return _history_row(row, media_type)
 
 
-def _history_row(row: Any) -> Play:
+def _history_row(row: Any, media_type: str | None = None) -> Play:
     """Build the play of any row with every check (``trakt_history_row``'s general path)."""
-    data, media = _row_media(row)
+    data, media = _row_media(row, media_type)
     watched_at = _when(data, "watched_at")
     if watched_at is None:
         raise ValueError(f"Trakt history row has no watched_at: {row!r:.120}")

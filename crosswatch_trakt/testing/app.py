@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 import socket
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -17,7 +18,13 @@ from werkzeug.wrappers import Request, Response
 from crosswatch_trakt.testing.faults import Fault, body_entries
 from crosswatch_trakt.testing.ratelimit import GET_LIMIT, POST_LIMIT
 from crosswatch_trakt.testing.resolve import BadBody
-from crosswatch_trakt.testing.responses import empty, html, json_response, requested_page
+from crosswatch_trakt.testing.responses import (
+    PagingQuirks,
+    empty,
+    html,
+    json_response,
+    requested_page,
+)
 from crosswatch_trakt.testing.timefmt import format_ts_seconds
 
 if TYPE_CHECKING:
@@ -53,6 +60,12 @@ class Call:
     def query(self) -> Mapping[str, str]:
         """Return the query parameters."""
         return self.request.args
+
+    @property
+    def paging(self) -> PagingQuirks | None:
+        """Return the emulator's pagination quirks when they apply to this request."""
+        quirks = self.fake.paging
+        return quirks if quirks.applies(self.request.path) else None
 
     def body(self) -> Any:
         """Return the JSON (or, for OAuth, form) body; ``BadBody`` when it is not valid."""
@@ -98,7 +111,7 @@ def fault_response(fault: Fault, method: str, now: float) -> Response:
         headers["Retry-After"] = str(int(fault.retry_after))
     if fault.status == 429 and fault.ratelimit_header and not fault.html:
         wait = fault.retry_after if fault.retry_after is not None else 1
-        name, period, limit = (GET_LIMIT, 300, 1000) if method == "GET" else (POST_LIMIT, 1, 1)
+        name, period, limit = (GET_LIMIT, 300, 500) if method == "GET" else (POST_LIMIT, 1, 1)
         headers["X-Ratelimit"] = json.dumps(
             {
                 "name": name,
@@ -165,6 +178,8 @@ class TraktApp:
     def dispatch(self, request: Request, now: float, user: list[str]) -> Response:
         """Run the checks Trakt and Cloudflare make, then the handler."""
         fake = self.fake
+        if now < fake.blocked_until:  # the edge's cool-down holds every request
+            return html(429, {"Retry-After": str(math.ceil(fake.blocked_until - now))})
         if not request.headers.get("User-Agent"):
             return html(403)
         is_oauth = request.path.startswith("/oauth/")
@@ -195,7 +210,11 @@ class TraktApp:
                 return empty(423, {"X-Account-Locked": "true", "X-Account-Deactivated": "false"})
             if fake.rate_limits:
                 verdict = fake.limiter.take(state.username, request.method, now)
-                headers["X-Ratelimit"] = verdict.header()
+                if fake.edge_rate_limits and not verdict.allowed:
+                    fake.blocked_until = now + fake.edge_block_seconds
+                    return html(429, {"Retry-After": str(math.ceil(fake.edge_block_seconds))})
+                if not fake.edge_rate_limits:
+                    headers["X-Ratelimit"] = verdict.header()
                 if not verdict.allowed:
                     headers["Retry-After"] = str(verdict.retry_after())
                     return json_response({"error": "rate_limited"}, 429, headers)

@@ -64,7 +64,7 @@ def get_history(call: Call) -> Response:
         }
         for p in plays
     ]
-    return paginate(call.query, rows)
+    return paginate(call.query, rows, quirks=call.paging)
 
 
 def _watched_at(raw: object, media: Movie | Episode, now: float) -> float | None:
@@ -93,7 +93,9 @@ def post_history(call: Call) -> Response:
         action = action if action in ACTIONS else "watch"
         call.user.play_add(media, watched_at, str(action), call.fake.ids.history(), call.now)
         added[PLURAL[media.type]] += 1
-    return json_response({"added": added, "not_found": _dedupe(res.not_found)}, 201)
+    updated = counts(("movies", "episodes"))  # the live API's 2026 answers carry it
+    body = {"added": added, "updated": updated, "not_found": _dedupe(res.not_found)}
+    return json_response(body, 201)
 
 
 def _dedupe(not_found: dict[str, list[Any]]) -> dict[str, list[Any]]:
@@ -191,7 +193,7 @@ def get_collection(call: Call) -> Response:
             )
     else:
         return empty(404)
-    return paginate(call.query, rows)
+    return paginate(call.query, rows, quirks=call.paging)
 
 
 def post_collection(call: Call) -> Response:
@@ -225,7 +227,11 @@ def remove_collection(call: Call) -> Response:
 
 
 def get_watched(call: Call) -> Response:
-    """``GET /sync/watched/{movies|shows}``: plays and last watched per item, paginated."""
+    """``GET /sync/watched/{movies|shows}``: plays and last watched per item, every row.
+
+    Not paginated on the live API: ``page`` and ``limit`` are ignored and no
+    ``X-Pagination-*`` header is sent.
+    """
     kind = call.args["type"]
     plays = sorted(call.user.history.values(), key=lambda p: p.watched_at)
     per_item: dict[tuple[str, int], list[Play]] = {}
@@ -267,7 +273,7 @@ def get_watched(call: Call) -> Response:
     else:
         return empty(404)
     rows.sort(key=lambda r: str(r["last_watched_at"]), reverse=True)
-    return paginate(call.query, rows)
+    return json_response(rows)
 
 
 ROUTES = [

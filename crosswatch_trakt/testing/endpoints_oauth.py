@@ -79,11 +79,14 @@ def device_token(call: Call) -> Response:
 
 
 def token(call: Call) -> Response:
-    """``POST /oauth/token`` (``refresh_token`` grant): a new pair; the old one is void."""
+    """``POST /oauth/token``: ``refresh_token`` (old pair void) or ``authorization_code``."""
     body = _body(call)
     if not _client_ok(call, body, secret=True):
         return json_response(INVALID_CLIENT, 401)
-    if body.get("grant_type") != "refresh_token":
+    grant = body.get("grant_type")
+    if grant == "authorization_code":
+        return _code_grant(call, body)
+    if grant != "refresh_token":
         return json_response({"error": "unsupported_grant_type"}, 400)
     store = call.fake.tokens
     old = store.by_refresh.get(str(body.get("refresh_token", "")))
@@ -92,6 +95,16 @@ def token(call: Call) -> Response:
     store.revoke(old)
     new = store.issue(old.username, call.now, call.fake.token_lifetime)
     return json_response(new.response())
+
+
+def _code_grant(call: Call, body: Mapping[str, Any]) -> Response:
+    """Exchange a single-use authorization code (same ``redirect_uri``) for a token pair."""
+    store = call.fake.tokens
+    code = store.codes.get(str(body.get("code", "")))
+    if code is None or not code.usable(call.now, body.get("redirect_uri")):
+        return json_response(INVALID_GRANT, 400)
+    code.used = True
+    return json_response(store.issue(code.username, call.now, call.fake.token_lifetime).response())
 
 
 def revoke(call: Call) -> Response:

@@ -31,8 +31,22 @@ def _list_info(call: Call) -> dict[str, Any]:
     }
 
 
+def _sort_key(sort: str) -> Any:
+    if sort == "added":
+        return lambda e: e.listed_at
+    if sort == "title":
+        return lambda e: str(getattr(e.media, "title", "") or "")
+    if sort == "released":
+        return lambda e: float(getattr(e.media, "released", 0.0))
+    return None
+
+
 def get_watchlist(call: Call) -> Response:
-    """``GET /sync/watchlist[/{type}[/{sort}]]``: rows by rank, paginated."""
+    """``GET /sync/watchlist[/{type}[/{sort_by}[/{sort_how}]]]``: rows by rank, paginated.
+
+    The answer says the user's preferred order (``X-Sort-By``/``-How``: rank, ascending)
+    and the order it applied (``X-Applied-Sort-By``/``-How``); an unknown sort is ``rank``.
+    """
     try:
         kinds = _kinds(call.args.get("type"))
     except BadBody:
@@ -40,12 +54,14 @@ def get_watchlist(call: Call) -> Response:
     entries = list(call.user.watchlist.values())
     ranks = {id(entry): rank for rank, entry in enumerate(entries, start=1)}
     sort = call.args.get("sort", "rank")
-    if sort == "added":
-        entries.sort(key=lambda e: e.listed_at)
-    elif sort == "title":
-        entries.sort(key=lambda e: str(getattr(e.media, "title", "") or ""))
-    elif sort == "released":
-        entries.sort(key=lambda e: float(getattr(e.media, "released", 0.0)))
+    sort = sort if sort in WATCHLIST_SORTS else "rank"
+    how = call.args.get("how", "asc")
+    how = how if how in ("asc", "desc") else "asc"
+    key = _sort_key(sort)
+    if key is not None:
+        entries.sort(key=key)
+    if how == "desc":
+        entries.reverse()
     rows = [
         {
             "rank": ranks[id(entry)],
@@ -58,9 +74,11 @@ def get_watchlist(call: Call) -> Response:
         for entry in entries
         if kinds is None or entry.media.type in kinds
     ]
-    response = paginate(call.query, rows)
-    response.headers["X-Sort-By"] = sort if sort in WATCHLIST_SORTS else "rank"
+    response = paginate(call.query, rows, quirks=call.paging)
+    response.headers["X-Sort-By"] = "rank"
     response.headers["X-Sort-How"] = "asc"
+    response.headers["X-Applied-Sort-By"] = sort
+    response.headers["X-Applied-Sort-How"] = how
     return response
 
 
@@ -125,7 +143,7 @@ def get_ratings(call: Call) -> Response:
         if (kinds is None or entry.media.type in kinds)
         and (wanted is None or entry.rating in wanted)
     ]
-    return paginate(call.query, rows, always=False)
+    return paginate(call.query, rows, always=False, quirks=call.paging)
 
 
 def _valid_rating(value: object) -> int | None:
@@ -173,7 +191,7 @@ def user_settings(call: Call) -> Response:
         "list": {"count": settings.list_count, "item_count": settings.list_item_count},
         "watchlist": {"item_count": settings.watchlist_limit},
         "favorites": {"item_count": 50},
-        "recommendations": {"item_count": 50},
+        "search": {"recent_count": 5},
         "notes": {"item_count": 100},
     }
     if settings.collection_limit is not None:
@@ -185,6 +203,8 @@ def user_settings(call: Call) -> Response:
             "name": user.username.title(),
             "vip": settings.vip,
             "vip_ep": False,
+            "vip_og": False,
+            "vip_years": 1 if settings.vip else 0,
             "ids": {"slug": user.username.lower(), "uuid": f"uuid-{user.username}"},
             "joined_at": format_ts(user.created_at),
             "location": None,
@@ -212,6 +232,7 @@ ROUTES = [
     Route("/sync/watchlist", ("GET",), get_watchlist),
     Route("/sync/watchlist/<type>", ("GET",), get_watchlist),
     Route("/sync/watchlist/<type>/<sort>", ("GET",), get_watchlist),
+    Route("/sync/watchlist/<type>/<sort>/<how>", ("GET",), get_watchlist),
     Route("/sync/watchlist", ("POST",), post_watchlist),
     Route("/sync/watchlist/remove", ("POST",), remove_watchlist),
     Route("/sync/ratings", ("GET",), get_ratings),

@@ -69,7 +69,7 @@ class Bucket:
 class RateLimiter:
     """The buckets of every user: GETs ``get_limit`` per ``get_period``, writes per second."""
 
-    get_limit: int = 1000
+    get_limit: int = 500
     get_period: float = 300.0
     post_per_sec: float = 1.0
     _buckets: dict[tuple[str, str], Bucket] = attrs.field(factory=dict, repr=False)

@@ -7,6 +7,7 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import attrs
 from werkzeug.wrappers import Response
 
 from crosswatch_trakt.testing.faults import cloudflare_page
@@ -56,23 +57,61 @@ def requested_page(args: Mapping[str, str]) -> int:
     return _positive_int(args.get("page")) or 1
 
 
-def paginate(args: Mapping[str, str], rows: Sequence[Any], *, always: bool = True) -> Response:
+@attrs.define
+class PagingQuirks:
+    """Switches for the paginated answers the live API has been seen to send.
+
+    ``drop_counts``: no ``X-Pagination-Page-Count`` / ``-Item-Count`` (a Cloudflare cache
+    hit, trakt/trakt-api#198); ``item_count_offset``: ``-Item-Count`` off by this many
+    (#823); ``filter_every``: every n-th row of the list is counted and paged but left out
+    of the page it falls on (rows filtered after paging, #82); ``drop_type``: rows come
+    without ``type`` (recorded 2015 answers of ``/sync/ratings/{type}``);
+    ``unpaged_limit``: "pagination optional" endpoints paginate at this limit even when
+    neither ``page`` nor ``limit`` is sent (a future change to paging). ``paths`` limits the
+    quirks to those request paths (``None``: every paginated answer).
+    """
+
+    drop_counts: bool = False
+    item_count_offset: int = 0
+    filter_every: int | None = None
+    drop_type: bool = False
+    unpaged_limit: int | None = None
+    paths: frozenset[str] | None = None
+
+    def applies(self, path: str) -> bool:
+        """Return whether the quirks apply to an answer for ``path``."""
+        return self.paths is None or path in self.paths
+
+
+def paginate(
+    args: Mapping[str, str],
+    rows: Sequence[Any],
+    *,
+    always: bool = True,
+    quirks: PagingQuirks | None = None,
+) -> Response:
     """Answer one page of ``rows`` with the four ``X-Pagination-*`` headers.
 
     ``limit`` defaults to 100 and is clamped to 250. With ``always=False`` (ratings) a
-    request without ``page`` and ``limit`` gets every row as a single page.
+    request without ``page`` and ``limit`` gets every row as a single page. ``quirks``
+    (already checked against the path) bend the answer as the live API does.
     """
     page = requested_page(args)
+    quirks = quirks or PagingQuirks()
     if not always and "page" not in args and "limit" not in args:
-        limit = max(1, len(rows))
+        limit = quirks.unpaged_limit or max(1, len(rows))
     else:
         limit = min(_positive_int(args.get("limit")) or DEFAULT_LIMIT, MAX_LIMIT)
     total = len(rows)
     start = (page - 1) * limit
-    headers = {
-        "X-Pagination-Page": str(page),
-        "X-Pagination-Limit": str(limit),
-        "X-Pagination-Page-Count": str(math.ceil(total / limit)),
-        "X-Pagination-Item-Count": str(total),
-    }
-    return json_response(list(rows[start : start + limit]), headers=headers)
+    body = list(rows[start : start + limit])
+    headers = {"X-Pagination-Page": str(page), "X-Pagination-Limit": str(limit)}
+    if not quirks.drop_counts:
+        headers["X-Pagination-Page-Count"] = str(math.ceil(total / limit))
+        headers["X-Pagination-Item-Count"] = str(max(0, total + quirks.item_count_offset))
+    if quirks.filter_every:
+        every = quirks.filter_every
+        body = [row for i, row in enumerate(body, start=start + 1) if i % every]
+    if quirks.drop_type:
+        body = [{k: v for k, v in row.items() if k != "type"} for row in body]
+    return json_response(body, headers=headers)

@@ -21,7 +21,8 @@ from crosswatch_trakt.testing.timefmt import format_ts
 #: History ids are 64-bit: the first one is just above 2**32.
 FIRST_HISTORY_ID = 2**32 + 1_000
 
-#: The areas and fields of ``GET /sync/last_activities``.
+#: The areas and fields of ``GET /sync/last_activities`` as the live API sends them today
+#: (``favorites`` replaced ``recommendations``; ``shows.dropped_at`` is new).
 ACTIVITY_FIELDS: dict[str, tuple[str, ...]] = {
     "movies": (
         "watched_at",
@@ -29,7 +30,6 @@ ACTIVITY_FIELDS: dict[str, tuple[str, ...]] = {
         "rated_at",
         "watchlisted_at",
         "favorited_at",
-        "recommendations_at",
         "commented_at",
         "paused_at",
         "hidden_at",
@@ -46,16 +46,15 @@ ACTIVITY_FIELDS: dict[str, tuple[str, ...]] = {
         "rated_at",
         "watchlisted_at",
         "favorited_at",
-        "recommendations_at",
         "commented_at",
         "hidden_at",
+        "dropped_at",
     ),
     "seasons": ("rated_at", "watchlisted_at", "commented_at", "hidden_at"),
     "comments": ("liked_at", "blocked_at"),
     "lists": ("liked_at", "updated_at", "commented_at"),
     "watchlist": ("updated_at",),
     "favorites": ("updated_at",),
-    "recommendations": ("updated_at",),
     "collaborations": ("updated_at",),
     "account": ("settings_at", "followed_at", "following_at", "pending_at", "requested_at"),
     "saved_filters": ("updated_at",),
@@ -127,7 +126,7 @@ class Settings:
     """The account settings ``GET /users/settings`` reports."""
 
     vip: bool = False
-    watchlist_limit: int | None = 100
+    watchlist_limit: int | None = 250
     watch_only_once: bool = False
     list_count: int = 2
     list_item_count: int = 100

@@ -55,12 +55,36 @@ class DeviceCode:
 
 
 @attrs.define
+class AuthorizationCode:
+    """One code from ``/oauth/authorize``: single use, for one redirect URI, 10 minutes."""
+
+    code: str = attrs.field(repr=False)
+    username: str
+    redirect_uri: str
+    created_at: float
+    expires_in: int = 600
+    used: bool = False
+
+    def usable(self, now: float, redirect_uri: object) -> bool:
+        """Return whether the code may be exchanged at ``now`` for ``redirect_uri``."""
+        fresh = now < self.created_at + self.expires_in
+        return fresh and not self.used and redirect_uri == self.redirect_uri
+
+
+@attrs.define
 class TokenStore:
     """All token pairs and device codes, by their secrets."""
 
     by_access: dict[str, Token] = attrs.field(factory=dict, repr=False)
     by_refresh: dict[str, Token] = attrs.field(factory=dict, repr=False)
     devices: dict[str, DeviceCode] = attrs.field(factory=dict, repr=False)
+    codes: dict[str, AuthorizationCode] = attrs.field(factory=dict, repr=False)
+
+    def new_code(self, username: str, redirect_uri: str, now: float) -> AuthorizationCode:
+        """Create an authorization code, as approving ``/oauth/authorize`` would."""
+        code = AuthorizationCode(secrets.token_hex(16), username, redirect_uri, now)
+        self.codes[code.code] = code
+        return code
 
     def issue(self, username: str, now: float, lifetime: int) -> Token:
         """Create a new token pair for ``username``."""

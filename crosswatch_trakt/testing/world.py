@@ -18,6 +18,7 @@ from crosswatch_trakt.testing.catalog import Catalog, Episode, Media, Movie, Sea
 from crosswatch_trakt.testing.clock import VirtualClock
 from crosswatch_trakt.testing.faults import Faults, body_entries
 from crosswatch_trakt.testing.ratelimit import RateLimiter
+from crosswatch_trakt.testing.responses import PagingQuirks
 from crosswatch_trakt.testing.store import IdSequence, Settings, UserState
 from crosswatch_trakt.testing.timefmt import to_epoch, to_minute
 from crosswatch_trakt.testing.tokens import TokenStore
@@ -52,10 +53,17 @@ class TraktWorld:
     clock: Clock = attrs.field(factory=VirtualClock)
     client_id: str = "test-client-id"
     client_secret: str = attrs.field(default="test-client-secret", repr=False)
-    get_limit: int = 1000
+    get_limit: int = 500
     get_period: float = 300
     post_per_sec: float = 1.0
     rate_limits: bool = True
+    #: answer rate limits as Trakt's edge does: no ``X-Ratelimit`` on any answer, and a
+    #: request over the limit gets Cloudflare's HTML 429 (``Retry-After``) and blocks every
+    #: request for ``edge_block_seconds``
+    edge_rate_limits: bool = False
+    edge_block_seconds: float = 300.0
+    #: quirks of the paginated answers the live API has been seen to send
+    paging: PagingQuirks = attrs.field(factory=PagingQuirks)
     token_lifetime: int = 7 * 86400
     device_expires_in: int = 600
     device_interval: int = 5
@@ -68,6 +76,8 @@ class TraktWorld:
     log: list[LoggedRequest] = attrs.field(factory=list, repr=False)
     lock: threading.RLock = attrs.field(factory=threading.RLock, repr=False)
     limiter: RateLimiter = attrs.field(init=False, repr=False)
+    #: until when (clock time) the edge blocks every request (``edge_rate_limits``)
+    blocked_until: float = attrs.field(init=False, default=float("-inf"), repr=False)
 
     def __attrs_post_init__(self) -> None:
         self.limiter = RateLimiter(self.get_limit, float(self.get_period), self.post_per_sec)
@@ -89,7 +99,7 @@ class TraktWorld:
         self,
         username: str,
         vip: bool = False,
-        watchlist_limit: int | None = 100,
+        watchlist_limit: int | None = 250,
         watch_only_once: bool = False,
         **settings: Any,
     ) -> UserState:
@@ -150,6 +160,14 @@ class TraktWorld:
             device = self.tokens.device_by_user_code(user_code)
             device.status, device.username = "approved", username
 
+    def authorization_code(
+        self, username: str, redirect_uri: str = "urn:ietf:wg:oauth:2.0:oob"
+    ) -> str:
+        """Return the code ``/oauth/authorize`` gives ``username`` (for the code grant)."""
+        with self.lock:
+            self._require(username)
+            return self.tokens.new_code(username, redirect_uri, self.clock.time()).code
+
     def deny_device(self, user_code: str) -> None:
         """Deny a pending device login (the next poll answers 418)."""
         with self.lock:
@@ -161,9 +179,10 @@ class TraktWorld:
             self.users[username].locked = locked
 
     def reset_rate_limits(self) -> None:
-        """Refill every user's rate-limit budgets."""
+        """Refill every user's rate-limit budgets (and lift an edge block)."""
         with self.lock:
             self.limiter.reset()
+            self.blocked_until = float("-inf")
 
     # direct state helpers (no HTTP)
     def watchlist_add(

@@ -1,13 +1,21 @@
-"""Paginated reads: ``page`` + ``limit`` always, walked to the page count Trakt reports.
+"""Paginated reads that real Trakt can satisfy and a truncation can never pass.
 
-Every page is checked against the ``X-Pagination-*`` headers: a page short of the limit
-the server applied (before the last), a total that differs from ``X-Pagination-Item-Count``
-or counts that change during the walk make the read incomplete. Any page that fails after
-the session's retries raises ``IncompleteRead``: no partial list ever escapes.
+The rule (``docs/rate-limits.md#pagination``): a walk ends on a short or empty page, or on
+the page count Trakt reports, whichever the answer proves. A full page never ends a walk
+because a header is missing (trakt/trakt-api#198: a cached answer with no ``-Page-Count``).
+A page before the reported page count is followed by the next page even when it is short
+(rows filtered after counting, #82). An item count that disagrees with the rows walked is
+logged and noted on the session (``ReadNotes``), never a failure (#823: "may be
+incorrect"). A page that fails after the session's retries, is not a list or is cut raises
+``IncompleteRead``: no partial list ever escapes.
+
+``unpaged=True`` reads a "pagination optional" endpoint in one request without ``page`` and
+``limit`` (every row, #919) and still follows pagination headers if the answer carries them.
 """
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any, Protocol
 
@@ -25,13 +33,57 @@ from crosswatch_trakt.errors import (
 from crosswatch_trakt.support.contract import ProgressEvent
 from crosswatch_trakt.trakt.answers import json_body
 
+__all__ = ["CountMismatch", "PageInfo", "PageSource", "ReadNotes", "collect_pages", "iter_pages"]
+
+#: errors that are final answers about the account, not a failed read: raised as they are
+_FINAL = (Forbidden, AccountLocked, VipOnly, AccountLimitExceeded)
+
+
+@attrs.frozen
+class CountMismatch:
+    """A walk whose rows disagreed with Trakt's ``X-Pagination-Item-Count``."""
+
+    path: str
+    rows: int
+    item_count: int
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return the mismatch as plain data (for ``stats`` and health)."""
+        return {"path": self.path, "rows": self.rows, "item_count": self.item_count}
+
+
+@attrs.define
+class ReadNotes:
+    """What the session's reads noticed: item counts that disagreed with the rows walked."""
+
+    total: int = 0
+    recent: deque[CountMismatch] = attrs.field(factory=lambda: deque(maxlen=20))
+
+    def note(self, mismatch: CountMismatch) -> None:
+        """Remember one mismatch (the last 20 are kept)."""
+        self.total += 1
+        self.recent.append(mismatch)
+
+    def since(self, mark: int) -> list[CountMismatch]:
+        """Return the mismatches noted after ``total`` was ``mark`` (as far as kept)."""
+        fresh = self.total - mark
+        return list(self.recent)[-fresh:] if fresh > 0 else []
+
+    def state(self) -> dict[str, Any]:
+        """Return the notes as plain data (for ``provider_health``)."""
+        return {"count_mismatches": self.total, "recent": [m.as_dict() for m in self.recent]}
+
 
 class PageSource(Protocol):
-    """What a walk needs of the session: its page size, one GET, and a logger."""
+    """What a walk needs of the session: its page size, one GET, a logger and its notes."""
 
     @property
     def page_size(self) -> int:
         """The ``limit`` asked for (Trakt clamps it to 250)."""
+
+    @property
+    def reads(self) -> ReadNotes:
+        """Where count mismatches are noted."""
 
     def get(
         self, path: str, params: Mapping[str, Any] | None = None, *, feature: str
@@ -42,20 +94,19 @@ class PageSource(Protocol):
         """Return a logger for ``feature``."""
 
 
-__all__ = ["PageInfo", "PageSource", "collect_pages", "iter_pages"]
-
-#: errors that are final answers about the account, not a failed read: raised as they are
-_FINAL = (Forbidden, AccountLocked, VipOnly, AccountLimitExceeded)
-
-
 @attrs.frozen
 class PageInfo:
-    """Where a page sits in the walk: its number, the applied limit and the totals."""
+    """One page of a walk: its number, the limit applied and the totals Trakt reported.
+
+    ``page_count`` and ``item_count`` are ``None`` when the answer did not carry them;
+    ``limit`` is the limit Trakt says it applied, else the one asked for (``None``: an
+    unpaged answer with no pagination headers, which holds every row).
+    """
 
     page: int
-    limit: int
-    page_count: int
-    item_count: int
+    limit: int | None
+    page_count: int | None
+    item_count: int | None
 
 
 class ListChanged(IncompleteRead):
@@ -65,20 +116,46 @@ class ListChanged(IncompleteRead):
 def _header_int(response: requests.Response, name: str) -> int | None:
     raw = response.headers.get(name)
     try:
-        return None if raw is None else int(raw)
+        value = None if raw is None else int(raw)
     except ValueError:
         return None
+    return value if value is not None and value >= 0 else None
 
 
-def _page_info(response: requests.Response, page: int, rows: int, limit: int) -> PageInfo:
-    page_count = _header_int(response, "X-Pagination-Page-Count")
-    if page_count is None:  # not a paginated answer: one page holds everything
-        return PageInfo(page=page, limit=max(rows, 1), page_count=page, item_count=rows)
-    applied = _header_int(response, "X-Pagination-Limit") or limit
-    item_count = _header_int(response, "X-Pagination-Item-Count")
-    if item_count is None:
-        item_count = (page_count - 1) * applied + rows if page >= page_count else -1
-    return PageInfo(page=page, limit=applied, page_count=page_count, item_count=item_count)
+def _page_info(response: requests.Response, page: int, asked: int | None) -> PageInfo:
+    applied = _header_int(response, "X-Pagination-Limit")
+    return PageInfo(
+        page=page,
+        limit=applied if applied else asked,
+        page_count=_header_int(response, "X-Pagination-Page-Count"),
+        item_count=_header_int(response, "X-Pagination-Item-Count"),
+    )
+
+
+def walk_goes_on(info: PageInfo, rows: int, walked: int) -> bool:
+    """Return whether the walk must read the page after this one (the rule, see above)."""
+    if info.page_count is not None and info.page < info.page_count:
+        return True  # the count proves more pages, even after a short (filtered) one
+    if info.limit is None or rows == 0 or rows > info.limit:
+        return False  # not paged (every row is here), or an empty page
+    counted_more = info.item_count is not None and walked < info.item_count
+    if rows == info.limit:  # a full page
+        return info.page_count is None or counted_more
+    return info.page_count is None and counted_more  # short: the end, unless a count says more
+
+
+def _divisor(applied: int, most: int) -> int:
+    """Return the largest limit up to ``most`` that divides ``applied`` (pages line up)."""
+    return next(d for d in range(min(applied, most), 0, -1) if applied % d == 0)
+
+
+def _changed(first: PageInfo, info: PageInfo) -> bool:
+    pairs = (
+        (first.page_count, info.page_count),
+        (first.item_count, info.item_count),
+        (first.limit, info.limit),
+    )
+    return any(a is not None and b is not None and a != b for a, b in pairs)
 
 
 def iter_pages(
@@ -88,13 +165,17 @@ def iter_pages(
     feature: str,
     params: Mapping[str, Any] | None = None,
     progress: Callable[[ProgressEvent], None] | None = None,
+    unpaged: bool = False,
 ) -> Iterator[tuple[list[Any], PageInfo]]:
     """Yield each page's rows with its ``PageInfo``; raise ``IncompleteRead`` on any gap."""
-    limit = session.page_size
+    asked: int | None = None if unpaged else session.page_size
     first: PageInfo | None = None
-    page = 1
+    previous: list[Any] | None = None
+    page, walked = 1, 0
     while True:
-        query = {**(params or {}), "page": page, "limit": limit}
+        query = dict(params or {})
+        if asked is not None:
+            query.update(page=page, limit=asked)
         try:
             response = session.get(path, query, feature=feature)
             rows = json_body(response, path)
@@ -108,34 +189,32 @@ def iter_pages(
             raise IncompleteRead(
                 f"Trakt answered page {page} of {path} with something else than a list."
             )
-        info = _page_info(response, page, len(rows), limit)
+        if rows and rows == previous:
+            raise IncompleteRead(
+                f"Trakt answered page {page} of {path} with the rows of page {page - 1}; "
+                "the list cannot be walked, nothing was returned."
+            )
+        info = _page_info(response, page, asked)
         if first is None:
             first = info
-        elif (info.page_count, info.item_count, info.limit) != (
-            first.page_count,
-            first.item_count,
-            first.limit,
-        ):
+        elif _changed(first, info):
             raise ListChanged(f"{path} changed while it was being read (page {page}).")
-        if info.page < info.page_count and len(rows) != info.limit:
-            raise IncompleteRead(
-                f"Page {page} of {path} held {len(rows)} rows, expected {info.limit}; "
-                "nothing was returned."
-            )
+        walked += len(rows)
         if progress is not None:
+            total = max(info.page_count or page, page, 1)
+            what = path.rstrip("/").rsplit("/", 1)[-1]
             progress(
-                ProgressEvent(
-                    feature=feature,
-                    phase="read",
-                    done=page,
-                    total=max(info.page_count, 1),
-                    what=path.rstrip("/").rsplit("/", 1)[-1],
-                )
+                ProgressEvent(feature=feature, phase="read", done=page, total=total, what=what)
             )
         yield rows, info
-        if page >= info.page_count:
+        if not walk_goes_on(info, len(rows), walked):
             return
-        page += 1
+        previous, page = rows, page + 1
+        if asked is None and info.limit is not None:
+            # an unpaged read that came back paged: go on from the rows already read, with
+            # a limit Trakt accepts on paged requests that divides the one it applied
+            asked = _divisor(info.limit, session.page_size)
+            page, first = info.limit // asked + 1, None
 
 
 def collect_pages(
@@ -146,11 +225,13 @@ def collect_pages(
     params: Mapping[str, Any] | None = None,
     progress: Callable[[ProgressEvent], None] | None = None,
     convert: Callable[[list[Any]], list[Any]] | None = None,
+    unpaged: bool = False,
 ) -> list[Any]:
-    """Return every row of the walk, checked against the item count (one restart if it moved).
+    """Return every row of the walk (one restart if the list changed during it).
 
     ``convert`` turns each page's rows into what is kept as the page arrives, so the raw
-    JSON of a long walk is not held all at once; the count check is on the raw rows.
+    JSON of a long walk is not held all at once. A total that differs from the item count
+    Trakt reported is logged and noted on ``session.reads``; the rows walked are returned.
     """
     for attempt in (1, 2):
         rows: list[Any] = []
@@ -158,7 +239,7 @@ def collect_pages(
         info: PageInfo | None = None
         try:
             for page_rows, page_info in iter_pages(
-                session, path, feature=feature, params=params, progress=progress
+                session, path, feature=feature, params=params, progress=progress, unpaged=unpaged
             ):
                 count += len(page_rows)
                 rows.extend(page_rows if convert is None else convert(page_rows))
@@ -168,10 +249,10 @@ def collect_pages(
                 raise
             session.log(feature).info("http.paginate.restart", path=path)
             continue
-        if info is not None and info.item_count >= 0 and count != info.item_count:
-            raise IncompleteRead(
-                f"Reading {path} gave {count} rows but Trakt counts {info.item_count}; "
-                "nothing was returned."
+        if info is not None and info.item_count is not None and count != info.item_count:
+            session.reads.note(CountMismatch(path, count, info.item_count))
+            session.log(feature).warning(
+                "http.paginate.count_mismatch", path=path, rows=count, item_count=info.item_count
             )
         session.log(feature).debug("http.paginate.done", path=path, rows=count)
         return rows

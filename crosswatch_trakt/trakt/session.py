@@ -34,7 +34,7 @@ from crosswatch_trakt.support.clock import Clock
 from crosswatch_trakt.support.contract import ProgressEvent
 from crosswatch_trakt.support.log import get_logger
 from crosswatch_trakt.trakt.answers import is_html, json_body, never_sent, transport_error
-from crosswatch_trakt.trakt.pagination import PageInfo, collect_pages, iter_pages
+from crosswatch_trakt.trakt.pagination import PageInfo, ReadNotes, collect_pages, iter_pages
 from crosswatch_trakt.trakt.retry import (
     HTML_429_PAUSE,
     RETRY_STATUSES,
@@ -98,6 +98,8 @@ class TraktSession:
     retry: RetryPolicy = attrs.field(repr=False)
     tokens: TokenProvider | None = attrs.field(default=None, repr=False)
     http: requests.Session = attrs.field(factory=requests.Session, repr=False)
+    #: what the reads noticed (item counts that disagreed with the rows walked)
+    reads: ReadNotes = attrs.field(factory=ReadNotes, repr=False)
 
     @classmethod
     def create(
@@ -195,9 +197,12 @@ class TraktSession:
         feature: str,
         params: Mapping[str, Any] | None = None,
         progress: Callable[[ProgressEvent], None] | None = None,
+        unpaged: bool = False,
     ) -> Iterator[tuple[list[Any], PageInfo]]:
         """Yield ``(rows, PageInfo)`` page by page; the caller may stop early."""
-        return iter_pages(self, path, feature=feature, params=params, progress=progress)
+        return iter_pages(
+            self, path, feature=feature, params=params, progress=progress, unpaged=unpaged
+        )
 
     def paginate(
         self,
@@ -207,13 +212,22 @@ class TraktSession:
         params: Mapping[str, Any] | None = None,
         progress: Callable[[ProgressEvent], None] | None = None,
         convert: Callable[[list[Any]], list[Any]] | None = None,
+        unpaged: bool = False,
     ) -> list[Any]:
         """Return every row of a paginated read (each page through ``convert`` if given).
 
-        Raises ``IncompleteRead`` rather than ever returning part of the list.
+        ``unpaged``: a "pagination optional" endpoint, asked once without ``page`` and
+        ``limit`` (pagination headers in the answer are still followed). Raises
+        ``IncompleteRead`` rather than ever returning part of the list.
         """
         return collect_pages(
-            self, path, feature=feature, params=params, progress=progress, convert=convert
+            self,
+            path,
+            feature=feature,
+            params=params,
+            progress=progress,
+            convert=convert,
+            unpaged=unpaged,
         )
 
     def post_json(self, path: str, body: Any, *, feature: str) -> Any:

@@ -68,7 +68,7 @@ def test_status_reports_account_limits_and_activities(logged_in: FakeTrakt, cli:
     ran = cli("status")
     assert ran.code == 0
     assert "Trakt account: alice (VIP: no)" in ran.out
-    assert "watchlist 0/100 items" in ran.out
+    assert "watchlist 0/250 items" in ran.out
     assert "Last activities:" in ran.out
 
 

@@ -60,7 +60,7 @@ def test_ratelimit_header_on_ordinary_answers(api):
     """Authed answers carry X-Ratelimit with what remains."""
     r = api.get("/sync/last_activities")
     assert r.status_code == 200
-    assert json.loads(r.headers["X-Ratelimit"])["remaining"] == 999
+    assert json.loads(r.headers["X-Ratelimit"])["remaining"] == 499
 
 
 def test_rate_limits_can_be_switched_off(matrix):

@@ -112,6 +112,8 @@ class KindCache:
     full_read_at: float = 0.0
     #: plays this adapter added since the read (history ids unknown until read back)
     pending: list[Play] = attrs.Factory(list)
+    #: whether the last full walk's rows matched Trakt's item count (else: no incremental)
+    counts_exact: bool = True
     #: the rows the plays were loaded from, until they are built (``plays``)
     _rows: list[list[Any]] | None = attrs.field(default=None, eq=False, repr=False, init=False)
 
@@ -145,6 +147,7 @@ class KindCache:
             "stale": self.stale,
             "full_read_at": self.full_read_at,
             "pending": unstructure(self.pending),
+            "counts_exact": self.counts_exact,
             "plays": rows,
         }
 
@@ -161,6 +164,9 @@ class KindCache:
             raise TypeError(f"stale must be true or false, not {stale!r:.40}")
         if type(full_read_at) not in (int, float):
             raise TypeError(f"full_read_at must be a number, not {full_read_at!r:.40}")
+        counts_exact = data.get("counts_exact", True)
+        if type(counts_exact) is not bool:
+            raise TypeError(f"counts_exact must be true or false, not {counts_exact!r:.40}")
         rows = data.get("plays", [])
         if not isinstance(rows, list):
             raise TypeError("plays must be a list")
@@ -172,6 +178,7 @@ class KindCache:
             stale,
             float(full_read_at),
             structure(data.get("pending", []), list[Play]),
+            counts_exact,
         )
         cache._rows = rows
         return cache

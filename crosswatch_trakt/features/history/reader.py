@@ -8,7 +8,8 @@ Per type (``movies``, ``episodes``) the cache keeps every play, newest first, wi
   the windows of plays this adapter added since (``pending``); the new plays are enough
   only when Trakt's ``X-Pagination-Item-Count`` equals cached + new and the cached plays
   seen are exactly the newest cached ones; otherwise, and at least every
-  ``FULL_REWALK_SECONDS``, a full walk;
+  ``FULL_REWALK_SECONDS``, a full walk. When the last full walk found the item count
+  wrong (trakt/trakt-api#82) or the answer carries none, counts prove nothing: full walk;
 - any failed or short read raises ``IncompleteRead``; the cache is only ever replaced by a
   complete result.
 """
@@ -16,7 +17,7 @@ Per type (``movies``, ``episodes``) the cache keeps every play, newest first, wi
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -33,7 +34,7 @@ from crosswatch_trakt.features.history.cache import (
     newest_first,
 )
 from crosswatch_trakt.media.models import Play
-from crosswatch_trakt.media.traktrows import trakt_history_row
+from crosswatch_trakt.media.traktrows import endpoint_type, trakt_history_row
 from crosswatch_trakt.support.contract import HostContext
 from crosswatch_trakt.support.dates import format_datetime
 
@@ -46,12 +47,16 @@ __all__ = ["HistoryReader", "parse_rows", "read_windows", "windows"]
 FEATURE = "history"
 
 
-def parse_rows(rows: Iterable[Any]) -> list[Play]:
-    """Turn ``GET /sync/history`` rows into plays; a malformed row fails the read."""
+def parse_rows(rows: Iterable[Any], media_type: str | None = None) -> list[Play]:
+    """Turn ``GET /sync/history`` rows into plays; a malformed row fails the read.
+
+    ``media_type`` is the type the path names (``/sync/history/movies``: ``movie``), for
+    rows that come without a ``type``.
+    """
     plays: list[Play] = []
     for row in rows:
         try:
-            plays.append(trakt_history_row(row))
+            plays.append(trakt_history_row(row, media_type))
         except ValueError as exc:
             raise IncompleteRead(f"Trakt sent a history row that cannot be read: {exc}") from exc
     return plays
@@ -91,10 +96,16 @@ def read_windows(
         if start is not None:
             params["start_at"] = format_datetime(start)
             params["end_at"] = format_datetime(end + timedelta(seconds=59))
-        found += parse_rows(
-            session.paginate(f"/sync/history/{kind}", feature=FEATURE, params=params)
+        found += session.paginate(
+            f"/sync/history/{kind}", feature=FEATURE, params=params, convert=_parser(kind)
         )
     return found
+
+
+def _parser(kind: Kind) -> Callable[[list[Any]], list[Play]]:
+    """Return ``parse_rows`` for the rows of ``/sync/history/{kind}``."""
+    media_type = endpoint_type(kind)
+    return lambda rows: parse_rows(rows, media_type)
 
 
 @attrs.define
@@ -142,13 +153,22 @@ class HistoryReader:
             if plays is not None:
                 self.sources[kind] = "incremental"
                 return KindCache(mark, plays, full_read_at=cache.full_read_at)
-        plays = self.account.session.paginate(
-            f"/sync/history/{kind}", feature=FEATURE, progress=context.progress, convert=parse_rows
+        session = self.account.session
+        noted = session.reads.total
+        plays = session.paginate(
+            f"/sync/history/{kind}",
+            feature=FEATURE,
+            progress=context.progress,
+            convert=_parser(kind),
         )
         self.sources[kind] = "full"
-        return KindCache(mark, plays, full_read_at=now)
+        # a count that disagreed with the rows walked cannot prove a later incremental read
+        exact = session.reads.total == noted
+        return KindCache(mark, plays, full_read_at=now, counts_exact=exact)
 
     def _incremental(self, kind: Kind, cache: KindCache) -> list[Play] | None:
+        if not cache.counts_exact:
+            return None  # Trakt's item count for this list is off: only a full walk is proof
         known = {p.history_id for p in cache.plays}
         prefix, total, complete = self._top(kind, known)
         if complete:
@@ -172,10 +192,11 @@ class HistoryReader:
         prefix: list[Play] = []
         total: int | None = None
         pages = self.account.session.paginate_pages(f"/sync/history/{kind}", feature=FEATURE)
+        media_type = endpoint_type(kind)
         for rows, info in pages:
-            plays = parse_rows(rows)
+            plays = parse_rows(rows, media_type)
             prefix += plays
-            total = info.item_count if info.item_count >= 0 else None
+            total = info.item_count
             if any(p.history_id in known for p in plays):
                 return prefix, total, False
         return prefix, total, True
