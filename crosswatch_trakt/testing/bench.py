@@ -8,7 +8,10 @@ of the real plugin, and its CPU time and peak memory are the adapter's alone.
 Scenarios: S1 cold index of the three features; S2 the same in a new run, nothing changed;
 S3 after new plays and a new rating made elsewhere; S4 adds; S5 removes by history id; V a
 re-index that checks the account converged; R a backup restored into an empty account
-(``bench_restore``, skipped with ``--no-restore``). Plus the CPU time of converting a
+(``bench_restore``, skipped with ``--no-restore``); M a cold index of a maxed account
+(100,000 plays, 20,000 ratings, 5,000 watchlist items) in its own emulator at 500 GETs /
+300 s with edge rate limits: no ``X-Ratelimit``, HTML 429, a 5-minute block (skipped with
+``--no-maxed``). Plus the CPU time of converting a
 100,000-play snapshot. Writes a Markdown table to stdout and a JSON file (``bench_report``).
 See ``docs/performance.md``.
 """
@@ -35,7 +38,12 @@ import structlog
 from crosswatch_trakt import _version, plugin
 from crosswatch_trakt.config import RateLimitConfig
 from crosswatch_trakt.hostspec import HostContext
-from crosswatch_trakt.testing.bench_report import markdown, min_index_requests, targets
+from crosswatch_trakt.testing.bench_report import (
+    markdown,
+    min_index_requests,
+    read_floor,
+    targets,
+)
 from crosswatch_trakt.testing.bench_restore import RestoreSpec
 from crosswatch_trakt.testing.bench_scenarios import (
     START,
@@ -97,7 +105,7 @@ def measure(
     rates = RateLimitConfig()
     gets = sum(1 for method, *_ in log if method == "GET")
     writes = len(log) - gets
-    floor = gets / rates.get_per_sec + writes / rates.post_per_sec
+    floor = read_floor(gets, rates) + writes / rates.post_per_sec
     post_times = [t for method, _p, _s, t in log if method != "GET"]
     gaps = [b - a for a, b in itertools.pairwise(post_times)]
     return {
@@ -215,6 +223,27 @@ def run_scenarios(
         emulator.stop()
 
 
+def run_maxed(spec: BenchSpec, factor: float, state_dir: Path) -> dict[str, Any]:
+    """Run M: a cold index of a maxed account behind edge limits; return its row."""
+    clock = ScaledClock(factor=factor, start=START)
+    emulator = Emulator(clock, spec)
+    try:
+        config = {k: v for k, v in emulator.hello.items() if k != "counts"}
+        context = HostContext(config=config, state_dir=state_dir, clock=clock, run_id="m")
+        counts = emulator.hello["counts"]
+        what = (
+            f"cold index of a maxed account ({counts['plays']:,} plays, "
+            f"{counts['ratings']:,} ratings, {counts['watchlist']:,} watchlist) "
+            "at 500 GETs / 300 s, no X-Ratelimit"
+        )
+        row = measure("M", what, clock, emulator, lambda: _index_all(context))
+        row["minimum_requests"] = min_index_requests(spec)
+        return row
+    finally:
+        REGISTRY.clear()
+        emulator.stop()
+
+
 def _quiet_logs() -> None:
     structlog.configure(
         processors=[structlog.dev.ConsoleRenderer(colors=False)],
@@ -237,6 +266,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--json", default=default_json, help="where to write the JSON report")
     parser.add_argument("--convert-plays", type=int, default=100_000)
     parser.add_argument("--no-restore", action="store_true", help="skip the restore (R)")
+    parser.add_argument(
+        "--no-maxed", action="store_true", help="skip the maxed account (M, about 3 minutes)"
+    )
     args = parser.parse_args(argv)
     _quiet_logs()
     spec = BenchSpec.small() if args.small else BenchSpec()
@@ -244,6 +276,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="cw-trakt-bench-") as state:
         report = run_scenarios(spec, args.factor, Path(state), restore)
+    if not args.no_maxed:
+        maxed = BenchSpec.maxed(0.1 if args.small else 1.0)
+        with tempfile.TemporaryDirectory(prefix="cw-trakt-bench-m-") as state:
+            report["rows"].append(run_maxed(maxed, args.factor, Path(state)))
     report["conversion"] = conversion(args.convert_plays)
     report["expected_plays"] = (
         spec.movie_plays + spec.episode_plays + spec.s3_plays + spec.s4_plays - spec.s5_removes

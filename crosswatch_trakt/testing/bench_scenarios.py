@@ -76,6 +76,8 @@ class BenchSpec:
     s4_plays: int = 1000
     #: S5: plays the host removes by history id
     s5_removes: int = 200
+    #: the emulator limits as Trakt's edge does (no ``X-Ratelimit``, HTML 429, 5-min block)
+    edge_limits: bool = False
 
     def ratings(self) -> dict[str, int]:
         """Return the ratings per Trakt type."""
@@ -90,6 +92,24 @@ class BenchSpec:
     def small(cls) -> BenchSpec:
         """Return a tenth of the default sizes (a quick smoke run of the benchmark)."""
         return cls(100, 100, 20, 30, 50, 200, 800, 1, 5, 1, 30, 50, 100, 20)  # fmt: skip
+
+    @classmethod
+    def maxed(cls, scale: float = 1.0) -> BenchSpec:
+        """Return scenario M's account (100k plays, 20k ratings, 5k watchlist), edge limits."""
+
+        def n(count: int) -> int:
+            return max(1, int(count * scale))
+
+        return cls(
+            watchlist=n(5000),
+            movie_ratings=n(14000),
+            show_ratings=n(1000),
+            season_ratings=n(2000),
+            episode_ratings=n(3000),
+            movie_plays=n(20000),
+            episode_plays=n(80000),
+            edge_limits=True,
+        )
 
 
 def peak_rss_mb() -> float:
@@ -187,7 +207,7 @@ class EmulatorChild:
     @classmethod
     def build(cls, clock: ScaledClock, spec: BenchSpec) -> EmulatorChild:
         """Create the emulator at Trakt's limits and fill the benchmark account."""
-        fake = FakeTrakt(clock=clock)
+        fake = FakeTrakt(clock=clock, edge_rate_limits=spec.edge_limits)
         generate_account(
             fake,
             USER,

@@ -46,25 +46,29 @@ def get_history(call: Call) -> Response:
         return empty(404)
     start = parse_ts(call.query.get("start_at")) if "start_at" in call.query else None
     end = parse_ts(call.query.get("end_at")) if "end_at" in call.query else None
-    plays = [
-        p
-        for p in call.user.history.values()
-        if keep(p)
-        and (start is None or p.watched_at >= start)
-        and (end is None or p.watched_at <= end)
-    ]
-    plays.sort(key=lambda p: (p.watched_at, p.id), reverse=True)
-    rows = [
-        {
-            "id": p.id,
-            "watched_at": format_ts(p.watched_at),
-            "action": p.action,
-            "type": p.media.type,
-            **media_json(p.media),
-        }
-        for p in plays
-    ]
-    return paginate(call.query, rows, quirks=call.paging)
+    view = (call.args.get("type"), call.args.get("id"), start, end)
+    plays = call.user.history_view(view)
+    if plays is None:
+        plays = [
+            p
+            for p in call.user.history.values()
+            if keep(p)
+            and (start is None or p.watched_at >= start)
+            and (end is None or p.watched_at <= end)
+        ]
+        plays.sort(key=lambda p: (p.watched_at, p.id), reverse=True)
+        call.user.keep_history_view(view, plays)
+    return paginate(call.query, plays, quirks=call.paging, render=_history_row)
+
+
+def _history_row(play: Play) -> dict[str, Any]:
+    return {
+        "id": play.id,
+        "watched_at": format_ts(play.watched_at),
+        "action": play.action,
+        "type": play.media.type,
+        **media_json(play.media),
+    }
 
 
 def _watched_at(raw: object, media: Movie | Episode, now: float) -> float | None:

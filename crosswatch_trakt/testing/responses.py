@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -89,12 +89,14 @@ def paginate(
     *,
     always: bool = True,
     quirks: PagingQuirks | None = None,
+    render: Callable[[Any], Any] | None = None,
 ) -> Response:
     """Answer one page of ``rows`` with the four ``X-Pagination-*`` headers.
 
     ``limit`` defaults to 100 and is clamped to 250. With ``always=False`` (ratings) a
     request without ``page`` and ``limit`` gets every row as a single page. ``quirks``
-    (already checked against the path) bend the answer as the live API does.
+    (already checked against the path) bend the answer as the live API does. ``render``
+    turns each item of the page into its row (only the page's items are rendered).
     """
     page = requested_page(args)
     quirks = quirks or PagingQuirks()
@@ -104,7 +106,7 @@ def paginate(
         limit = min(_positive_int(args.get("limit")) or DEFAULT_LIMIT, MAX_LIMIT)
     total = len(rows)
     start = (page - 1) * limit
-    body = list(rows[start : start + limit])
+    body = [render(row) if render else row for row in rows[start : start + limit]]
     headers = {"X-Pagination-Page": str(page), "X-Pagination-Limit": str(limit)}
     if not quirks.drop_counts:
         headers["X-Pagination-Page-Count"] = str(math.ceil(total / limit))

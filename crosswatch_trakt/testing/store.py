@@ -150,6 +150,26 @@ class UserState:
     collection: dict[MediaKey, CollectionEntry] = attrs.field(factory=dict)
     activities: dict[str, dict[str, float]] = attrs.field(factory=dict)
     locked: bool = False
+    #: sorted history reads, kept until the history changes (a long walk sorts once)
+    _views: dict[Any, list[Play]] = attrs.field(factory=dict, repr=False)
+    _views_of: int = attrs.field(default=-1, repr=False)
+    _history_changes: int = attrs.field(default=0, repr=False)
+
+    def history_view(self, view: Any) -> list[Play] | None:
+        """Return the plays a history read ``view`` sorted last time, if history is unchanged."""
+        if self._views_of != self._history_version():
+            self._views.clear()
+            self._views_of = self._history_version()
+        return self._views.get(view)
+
+    def keep_history_view(self, view: Any, plays: list[Play]) -> None:
+        """Remember the sorted plays of a history read ``view`` (a few at most)."""
+        if len(self._views) >= 8:
+            self._views.clear()
+        self._views[view] = plays
+
+    def _history_version(self) -> int:
+        return hash((len(self.history), self._history_changes))
 
     def __attrs_post_init__(self) -> None:
         for area, fields in ACTIVITY_FIELDS.items():
@@ -219,6 +239,7 @@ class UserState:
         """Record one play (never deduplicated) and drop the item from the watchlist."""
         play = Play(play_id, media, watched_at, action)
         self.history[play_id] = play
+        self._history_changes += 1
         self.touch(PLURAL[media.type], "watched_at", now)
         leaving: list[Media] = [media]
         if isinstance(media, Episode):
@@ -252,6 +273,7 @@ class UserState:
     def play_delete(self, play_id: int, now: float) -> Play | None:
         """Delete one play by history id; return it, or ``None`` if unknown."""
         play = self.history.pop(play_id, None)
+        self._history_changes += 1
         if play is not None:
             self.touch(PLURAL[play.media.type], "watched_at", now)
         return play
