@@ -106,6 +106,9 @@ class TraktConfig:
     auth_url: str = attrs.field(default="https://auth.trakt.tv", validator=_url)
     redirect_uri: str = "urn:ietf:wg:oauth:2.0:oob"
     timeout: float = attrs.field(default=30.0, validator=_positive)
+    request_deadline_seconds: float = attrs.field(default=60.0, validator=_positive)
+    unreachable_retry_seconds: float = attrs.field(default=60.0, validator=_positive)
+    writer_lock_wait_seconds: float = attrs.field(default=900.0, validator=_positive)
     rate_limit: RateLimitConfig = attrs.Factory(RateLimitConfig)
     page_size: int = attrs.field(default=MAX_PAGE_SIZE, validator=_page_size)
     write_chunks: WriteChunks = attrs.Factory(WriteChunks)

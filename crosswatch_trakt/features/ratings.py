@@ -60,6 +60,8 @@ class RatingsCache:
     """The ratings index: one section per type."""
 
     SCHEMA: ClassVar[int] = 1
+    #: checked by its digest on load; rebuilt from Trakt when it does not match
+    CACHE: ClassVar[bool] = True
     types: dict[str, TypeSection] = attrs.Factory(dict)
 
     def all_items(self) -> dict[str, dict[str, Any]]:

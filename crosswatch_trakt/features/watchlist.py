@@ -48,6 +48,8 @@ class WatchlistShadow:
     """The last complete watchlist read, with the watermark it was read at."""
 
     SCHEMA: ClassVar[int] = 1
+    #: checked by its digest on load; rebuilt from Trakt when it does not match
+    CACHE: ClassVar[bool] = True
     watermark: str | None = None
     items: dict[str, dict[str, Any]] = attrs.Factory(dict)
     stale: bool = False

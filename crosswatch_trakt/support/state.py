@@ -6,14 +6,22 @@ structure into the class is moved aside as ``<name>.corrupt-<time>``, logged and
 ``StateStore.problems``; the caller rebuilds it from Trakt. Writes go to a temp file in the
 same folder, are fsynced and then ``os.replace``-d over the old file, under an advisory lock
 (``fcntl.flock``) that also holds across processes sharing the folder.
+
+Every document ends with ``"digest"``: the SHA-256 of the file without that field. A cache
+(a document type with ``CACHE = True``) whose digest is missing or does not match is moved
+aside like a corrupt file, so a hand-edited or truncated cache is rebuilt, never trusted.
+Every ``OSError`` of the folder (full disk, permissions, read-only) becomes a ``StateError``
+that names the path and the fix.
 """
 
 from __future__ import annotations
 
 import contextlib
 import fcntl
+import hashlib
 import json
 import os
+import stat
 import tempfile
 import threading
 from collections.abc import Iterator
@@ -28,15 +36,51 @@ from crosswatch_trakt.support import converter
 from crosswatch_trakt.support.clock import Clock, SystemClock
 from crosswatch_trakt.support.log import get_logger
 
-__all__ = ["Document", "StateProblem", "StateStore"]
+__all__ = ["Document", "StateProblem", "StateStore", "state_error"]
 
 FILE_MODE = 0o600
+DIGEST_KEY = ',"digest":"'
+#: the end of every saved document: ``,"digest":"<64 hex>"}``
+DIGEST_TAIL = len(DIGEST_KEY) + 64 + 2
+
+
+def state_error(action: str, path: Path, exc: OSError) -> StateError:
+    """Return the ``StateError`` for an ``OSError`` on ``path``: what failed and the fix."""
+    reason = exc.strerror or type(exc).__name__
+    if isinstance(exc, PermissionError):
+        fix = "make the state folder writable by this user"
+    elif exc.errno in (28, 122):  # ENOSPC, EDQUOT
+        fix = "free space on that disk"
+    elif exc.errno == 30:  # EROFS
+        fix = "move the state folder to a writable disk"
+    else:
+        fix = "check the state folder and its disk"
+    return StateError(f"cannot {action} {path}: {reason}; {fix}, then run again")
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _check_digest(text: str) -> str | None:
+    """Return why ``text`` fails its digest, or ``None`` when it carries a matching one."""
+    body = text.rstrip()
+    tail = body[-DIGEST_TAIL:]
+    if not (tail.startswith(DIGEST_KEY) and tail.endswith('"}')):
+        return "no digest"
+    if _digest(body[:-DIGEST_TAIL] + "}") != tail[len(DIGEST_KEY) : -2]:
+        return "digest does not match its content"
+    return None
 
 
 class Document(Protocol):
     """What a state document provides: its schema number."""
 
     SCHEMA: ClassVar[int]
+
+
+def _is_cache(doc_type: type[Document]) -> bool:
+    return bool(getattr(doc_type, "CACHE", False))
 
 
 D = TypeVar("D", bound=Document)
@@ -60,6 +104,7 @@ class StateStore:
     problems: list[StateProblem] = attrs.Factory(list)
     _thread_locks: dict[str, threading.Lock] = attrs.field(factory=dict, repr=False)
     _guard: threading.Lock = attrs.field(factory=threading.Lock, repr=False)
+    _mode_checked: bool = attrs.field(default=False, repr=False)
 
     def path(self, name: str) -> Path:
         """Return the path of the state file ``name``."""
@@ -73,7 +118,10 @@ class StateStore:
         except FileNotFoundError:
             return None
         except OSError as exc:
-            raise StateError(f"cannot read state file {path}: {exc.strerror}") from exc
+            raise state_error("read the state file", path, exc) from exc
+        except UnicodeDecodeError:
+            self._move_aside(name, "not UTF-8")
+            return None
         try:
             raw = json.loads(text)
         except ValueError:
@@ -83,7 +131,13 @@ class StateStore:
             found = raw.get("schema") if isinstance(raw, dict) else None
             self._move_aside(name, f"schema {found!r}, expected {doc_type.SCHEMA}")
             return None
-        body = {k: v for k, v in raw.items() if k != "schema"}
+        failed = _check_digest(text)
+        if failed is not None and _is_cache(doc_type):
+            self._move_aside(name, f"{failed} (a cache is rebuilt rather than trusted)")
+            return None
+        if failed is not None and "digest" in raw:
+            get_logger("state").warning("state.digest_mismatch", file=name, reason=failed)
+        body = {k: v for k, v in raw.items() if k not in ("schema", "digest")}
         try:
             return converter.structure(body, doc_type)
         except (cattrs.BaseValidationError, ValueError, TypeError) as exc:
@@ -95,13 +149,31 @@ class StateStore:
         """Write ``doc`` to ``name`` atomically (temp file, fsync, ``os.replace``), mode 0600."""
         data = {"schema": type(doc).SCHEMA, **converter.unstructure(doc)}
         payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        try:
+            payload.encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate in some title: escape it, never crash
+            payload = json.dumps(data, ensure_ascii=True, separators=(",", ":"))
+        payload = f'{payload[:-1]}{DIGEST_KEY}{_digest(payload)}"}}'
         with self.lock(name):
             self._write_atomic(self.path(name), payload)
 
     def delete(self, name: str) -> None:
         """Delete the state file ``name`` if it exists."""
         with self.lock(name):
-            self.path(name).unlink(missing_ok=True)
+            try:
+                self.path(name).unlink(missing_ok=True)
+            except OSError as exc:
+                raise state_error("delete the state file", self.path(name), exc) from exc
+
+    def check_writable(self) -> None:
+        """Raise ``StateError`` unless a file can be created, written and synced in ``root``."""
+        self._ensure_root()
+        probe = self.path(".write-check")
+        try:
+            self._write_atomic(probe, "{}" + " " * 4096)
+            probe.unlink()
+        except OSError as exc:
+            raise state_error("write in the state folder", self.root, exc) from exc
 
     @contextlib.contextmanager
     def lock(self, name: str) -> Iterator[None]:
@@ -110,7 +182,11 @@ class StateStore:
         with self._guard:
             thread_lock = self._thread_locks.setdefault(name, threading.Lock())
         with thread_lock:
-            fd = os.open(self.root / f".{name}.lock", os.O_RDWR | os.O_CREAT, FILE_MODE)
+            path = self.root / f".{name}.lock"
+            try:
+                fd = os.open(path, os.O_RDWR | os.O_CREAT, FILE_MODE)
+            except OSError as exc:
+                raise state_error("open the lock file", path, exc) from exc
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX)
                 yield
@@ -120,10 +196,20 @@ class StateStore:
     def _ensure_root(self) -> None:
         try:
             self.root.mkdir(parents=True, exist_ok=True, mode=0o700)
+            mode = self.root.stat().st_mode
         except OSError as exc:
-            raise StateError(f"cannot create state folder {self.root}: {exc.strerror}") from exc
+            raise state_error("create the state folder", self.root, exc) from exc
+        if not self._mode_checked:
+            self._mode_checked = True
+            warn_if_shared(self.root, mode, "state folder")
 
     def _write_atomic(self, path: Path, payload: str) -> None:
+        try:
+            self._write_file(path, payload)
+        except OSError as exc:
+            raise state_error("write the state file", path, exc) from exc
+
+    def _write_file(self, path: Path, payload: str) -> None:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=self.root)
         try:
             os.fchmod(fd, FILE_MODE)
@@ -148,8 +234,25 @@ class StateStore:
     def _move_aside(self, name: str, reason: str) -> None:
         stamp = int(self.clock.time())
         target = self.path(f"{name}.corrupt-{stamp}")
-        os.replace(self.path(name), target)
+        try:
+            os.replace(self.path(name), target)
+        except OSError as exc:
+            raise state_error("move aside the untrusted state file", self.path(name), exc) from exc
         self.problems.append(StateProblem(name=name, moved_to=str(target), reason=reason))
         get_logger("state").warning(
             "state.corrupt_moved_aside", file=name, moved_to=str(target), reason=reason
         )
+
+
+def warn_if_shared(path: Path, mode: int, what: str) -> bool:
+    """Log a warning when ``path`` is writable by its group or by anyone; return whether."""
+    shared = bool(mode & (stat.S_IWGRP | stat.S_IWOTH))
+    if shared:
+        get_logger("state").warning(
+            "state.shared_writable",
+            path=str(path),
+            what=what,
+            mode=oct(stat.S_IMODE(mode)),
+            fix=f"chmod go-w {path}",
+        )
+    return shared

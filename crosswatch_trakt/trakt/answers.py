@@ -8,6 +8,7 @@ import requests
 from urllib3.exceptions import MaxRetryError, NewConnectionError
 
 from crosswatch_trakt.errors import HttpError, TransportError
+from crosswatch_trakt.trakt.deadline import describe
 
 __all__ = ["is_html", "is_json", "json_body", "never_sent", "transport_error"]
 
@@ -53,10 +54,20 @@ def never_sent(exc: requests.RequestException) -> bool:
     return isinstance(reason, MaxRetryError) and isinstance(reason.reason, NewConnectionError)
 
 
-def transport_error(method: str, path: str, exc: requests.RequestException) -> TransportError:
-    """Return the ``TransportError`` for a request that got no answer (no secret in it)."""
+def transport_error(
+    method: str,
+    path: str,
+    exc: requests.RequestException,
+    *,
+    host: str = "Trakt",
+    waited: float | None = None,
+) -> TransportError:
+    """Return the ``TransportError`` for a request that got no answer (no secret in it).
+
+    It names the host and says whether it refused, timed out or stalled.
+    """
+    tried = f" (gave up after {waited:.0f} s of retries)" if waited else ""
     return TransportError(
-        f"{method} {path} failed: no answer from Trakt ({type(exc).__name__}); "
-        "check the network and try again.",
+        f"{method} {path} failed: {describe(exc, host)}{tried}; check the network and try again.",
         url=path,
     )

@@ -2,7 +2,10 @@
 
 A ``RetryBudget`` is opened per logical request. Each retry asks it for a delay; it says
 ``None`` (give up) once the total-time cap (``config.retry_total_seconds``) or the attempt
-cap would be passed. The random source is injectable so tests are deterministic.
+cap would be passed. Retries after no answer at all (refused, timed out, stalled) have their
+own, shorter cap (``config.unreachable_retry_seconds``): a host that is down fails in about a
+minute, while 429s and 5xx may still be waited out for the whole budget. The random source
+is injectable so tests are deterministic.
 """
 
 from __future__ import annotations
@@ -53,6 +56,7 @@ class RetryPolicy:
 
     clock: Clock = attrs.field(repr=False)
     total_seconds: float = 600.0
+    transport_seconds: float = 60.0
     base_delay: float = 1.0
     max_delay: float = 60.0
     max_attempts: int = 30
@@ -63,7 +67,8 @@ class RetryPolicy:
         cap = (
             self.total_seconds if total_seconds is None else min(total_seconds, self.total_seconds)
         )
-        return RetryBudget(self, deadline=self.clock.monotonic() + cap)
+        now = self.clock.monotonic()
+        return RetryBudget(self, deadline=now + cap, started=now)
 
 
 @attrs.define
@@ -72,6 +77,7 @@ class RetryBudget:
 
     policy: RetryPolicy
     deadline: float
+    started: float = 0.0
     attempts: int = 0
     waited: float = 0.0
 
@@ -82,13 +88,22 @@ class RetryBudget:
         jitter: float = policy.random()
         return delay / 2 + jitter * delay / 2
 
-    def next_delay(self, at_least: float = 0.0) -> float | None:
-        """Count a retry; return how long to wait first, or ``None`` when the budget is spent."""
+    def elapsed(self) -> float:
+        """Return the clock seconds since the budget was opened."""
+        return self.policy.clock.monotonic() - self.started
+
+    def next_delay(self, at_least: float = 0.0, *, transport: bool = False) -> float | None:
+        """Count a retry; return how long to wait first, or ``None`` when the budget is spent.
+
+        ``transport``: the request got no answer at all, so the shorter unreachable cap counts.
+        """
         delay = max(self.backoff(), at_least)
         self.attempts += 1
         if self.attempts > self.policy.max_attempts:
             return None
         if self.policy.clock.monotonic() + delay > self.deadline:
+            return None
+        if transport and self.elapsed() + delay > self.policy.transport_seconds:
             return None
         self.waited += delay
         return delay

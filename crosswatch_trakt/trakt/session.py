@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any, Protocol
+from urllib.parse import urlsplit
 
 import attrs
 import requests
@@ -34,6 +35,7 @@ from crosswatch_trakt.support.clock import Clock
 from crosswatch_trakt.support.contract import ProgressEvent
 from crosswatch_trakt.support.log import get_logger
 from crosswatch_trakt.trakt.answers import is_html, json_body, never_sent, transport_error
+from crosswatch_trakt.trakt.deadline import describe, fetch
 from crosswatch_trakt.trakt.pagination import PageInfo, ReadNotes, collect_pages, iter_pages
 from crosswatch_trakt.trakt.retry import (
     HTML_429_PAUSE,
@@ -106,7 +108,11 @@ class TraktSession:
         cls, config: TraktConfig, clock: Clock, *, random: Callable[[], float] | None = None
     ) -> TraktSession:
         """Build a session with throttle and retry policy from ``config``."""
-        retry = RetryPolicy(clock, total_seconds=config.retry_total_seconds)
+        retry = RetryPolicy(
+            clock,
+            total_seconds=config.retry_total_seconds,
+            transport_seconds=config.unreachable_retry_seconds,
+        )
         if random is not None:
             retry.random = random
         return cls(config, clock, Throttle.from_config(config.rate_limit, clock), retry)
@@ -160,7 +166,7 @@ class TraktSession:
                 self._backoff(budget, "GET", path, feature, type(exc).__name__, exc)
                 continue
             except requests.RequestException as exc:
-                raise transport_error("GET", path, exc) from None
+                raise transport_error("GET", path, exc, host=_host(self.config.base_url)) from None
             status = response.status_code
             if status == 401 and token is not None and not refreshed:
                 refreshed, token = True, self._refresh(token, feature)
@@ -246,7 +252,8 @@ class TraktSession:
                     continue
                 raise AmbiguousWrite(
                     f"The write to {path} was sent but no answer arrived "
-                    f"({type(exc).__name__}); it may or may not have been applied.",
+                    f"({describe(exc, _host(self.config.base_url))}); "
+                    "it may or may not have been applied.",
                     url=path,
                     may_still_apply=may_still_apply(exc),
                 ) from None
@@ -274,11 +281,9 @@ class TraktSession:
         self.throttle.write.acquire()
         url = self.config.auth_url.rstrip("/") + path
         try:
-            return self.http.post(
-                url, data=json.dumps(dict(body)), timeout=self.config.timeout, allow_redirects=False
-            )
+            return self._fetch("POST", url, data=json.dumps(dict(body)))
         except requests.RequestException as exc:
-            raise transport_error("POST", path, exc) from None
+            raise transport_error("POST", path, exc, host=_host(url)) from None
 
     def close(self) -> None:
         """Close the pooled connections."""
@@ -310,17 +315,27 @@ class TraktSession:
         extra = dict(headers or {})
         if token is not None:
             extra["Authorization"] = f"Bearer {token}"
-        response = self.http.request(
+        response = self._fetch(
             method,
             self.config.base_url.rstrip("/") + path,
             params=dict(params) if params else None,
             data=data,
             headers=extra,
-            timeout=self.config.timeout,
-            allow_redirects=False,
         )
         self.throttle.observe(method, response.headers.get("X-Ratelimit"))
         return response
+
+    def _fetch(self, method: str, url: str, **kwargs: Any) -> requests.Response:
+        """Send once; the whole answer within ``request_deadline_seconds`` (``deadline.fetch``)."""
+        return fetch(
+            self.http,
+            method,
+            url,
+            host=_host(url),
+            timeout=self.config.timeout,
+            deadline=self.config.request_deadline_seconds,
+            **kwargs,
+        )
 
     def _backoff(
         self,
@@ -332,10 +347,11 @@ class TraktSession:
         exc: requests.RequestException | None,
         response: requests.Response | None = None,
     ) -> None:
-        delay = budget.next_delay()
+        delay = budget.next_delay(transport=exc is not None)
         if delay is None:
             if exc is not None:
-                raise transport_error(method, path, exc) from None
+                host, waited = _host(self.config.base_url), budget.elapsed()
+                raise transport_error(method, path, exc, host=host, waited=waited) from None
             assert response is not None
             raise error_for_status(response.status_code, response.headers, path)
         self.log(feature).info(
@@ -375,3 +391,7 @@ class TraktSession:
                 "Trakt refused the access token even after a refresh: log in again."
             )
         return error_for_status(response.status_code, response.headers, path)
+
+
+def _host(url: str) -> str:
+    return urlsplit(url).netloc or url

@@ -251,13 +251,17 @@ class TokenManager:
             "redirect_uri": self.config.redirect_uri,
             "grant_type": "refresh_token",
         }
-        policy = RetryPolicy(self.clock, total_seconds=min(120.0, self.config.retry_total_seconds))
+        policy = RetryPolicy(
+            self.clock,
+            total_seconds=min(120.0, self.config.retry_total_seconds),
+            transport_seconds=self.config.unreachable_retry_seconds,
+        )
         budget = policy.begin()
         while True:
             try:
                 response = self.session.oauth_post("/oauth/token", body)
             except TransportError:
-                delay = budget.next_delay()
+                delay = budget.next_delay(transport=True)
                 if delay is None:
                     raise
                 self._log().warning("auth.refresh_retry", cause="transport", delay=delay)

@@ -305,6 +305,8 @@ class HistoryIndexDoc:
 
     #: 2: plays in compact rows with their keys (1: plays as attrs models)
     SCHEMA: ClassVar[int] = 2
+    #: checked by its digest on load; rebuilt from Trakt when it does not match
+    CACHE: ClassVar[bool] = True
     movies: KindCache | None = None
     episodes: KindCache | None = None
     #: the account's ``browsing.watch_only_once`` as last read (for dry runs)
