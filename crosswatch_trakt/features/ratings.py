@@ -28,6 +28,7 @@ from crosswatch_trakt.features.items import (
     rows_to_snapshot,
 )
 from crosswatch_trakt.features.ledger import Ledger
+from crosswatch_trakt.features.locking import serialised
 from crosswatch_trakt.features.resolved import ResolvedMemory
 from crosswatch_trakt.features.unresolved import UnresolvedMemory
 from crosswatch_trakt.features.writer import ChunkWriter
@@ -82,6 +83,7 @@ class RatingsFeature:
         """Return every rating; only the types whose ``rated_at`` moved are re-read."""
         return self._fresh(context).all_items()
 
+    @serialised
     @reports_reads
     def add(self, items: Sequence[HostItem], context: HostContext, dry_run: bool) -> ApplyResult:
         """Rate ``items`` (upsert); unchanged ratings are skipped, not re-sent."""
@@ -122,6 +124,7 @@ class RatingsFeature:
         get_logger(self.name).info("apply.adds.done", **ledger.counts())
         return ledger.result()
 
+    @serialised
     @reports_reads
     def remove(self, items: Sequence[HostItem], context: HostContext, dry_run: bool) -> ApplyResult:
         """Remove the ratings of ``items``; items not rated on Trakt are skipped."""

@@ -25,6 +25,7 @@ from crosswatch_trakt.features.items import (
     rows_to_snapshot,
 )
 from crosswatch_trakt.features.ledger import Ledger
+from crosswatch_trakt.features.locking import serialised
 from crosswatch_trakt.features.resolved import ResolvedMemory
 from crosswatch_trakt.features.unresolved import UnresolvedMemory
 from crosswatch_trakt.features.writer import ChunkWriter
@@ -66,6 +67,7 @@ class WatchlistFeature:
         """Return the complete watchlist, from the shadow when the watermark has not moved."""
         return dict(self._fresh(context).items)
 
+    @serialised
     @reports_reads
     def add(self, items: Sequence[HostItem], context: HostContext, dry_run: bool) -> ApplyResult:
         """Add ``items`` to the watchlist; every item ends confirmed, skipped or unresolved."""
@@ -102,6 +104,7 @@ class WatchlistFeature:
         self._log().info("apply.adds.done", **ledger.counts())
         return ledger.result()
 
+    @serialised
     @reports_reads
     def remove(self, items: Sequence[HostItem], context: HostContext, dry_run: bool) -> ApplyResult:
         """Remove ``items`` from the watchlist; items not on it are skipped without a request."""

@@ -8,8 +8,9 @@ account its predecessor left and sends only what is still missing.
 
 The lock is an advisory ``fcntl.flock`` on ``.<feature>.writer.lock`` in the state folder
 (which is per account). Waiting is bounded: the holder's pid is named in a warning while
-waiting, and after ``wait_seconds`` a ``StateError`` says who holds it. The wait polls with
-the injected clock, so tests can run it on virtual or scaled time.
+waiting, and after ``wait_seconds`` a ``StateError`` says who holds it. The wait is measured
+in real time, not on the injected clock: it waits for another process (or thread) doing
+real work, and a virtual clock would either never move or run out at once.
 """
 
 from __future__ import annotations
@@ -18,18 +19,18 @@ import contextlib
 import errno
 import fcntl
 import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 from crosswatch_trakt.errors import StateError
-from crosswatch_trakt.support.clock import Clock
 from crosswatch_trakt.support.log import get_logger
 from crosswatch_trakt.support.state import FILE_MODE, state_error
 
 __all__ = ["POLL_SECONDS", "lock_path", "writer_lock"]
 
-#: how often a waiting writer tries the lock again (clock seconds)
-POLL_SECONDS = 0.25
+#: how often a waiting writer tries the lock again (real seconds)
+POLL_SECONDS = 0.05
 
 
 def lock_path(root: Path, feature: str) -> Path:
@@ -58,7 +59,7 @@ def _holder(path: Path) -> str:
 
 
 @contextlib.contextmanager
-def writer_lock(root: Path, feature: str, *, clock: Clock, wait_seconds: float) -> Iterator[None]:
+def writer_lock(root: Path, feature: str, *, wait_seconds: float) -> Iterator[None]:
     """Hold the writer lock of ``feature`` in ``root``; wait at most ``wait_seconds`` for it."""
     path = lock_path(root, feature)
     try:
@@ -68,14 +69,14 @@ def writer_lock(root: Path, feature: str, *, clock: Clock, wait_seconds: float) 
         raise state_error("open the writer lock", path, exc) from exc
     try:
         if not _try_lock(fd):
-            _wait(fd, path, feature, clock, wait_seconds)
+            _wait(fd, path, feature, wait_seconds)
         _note_holder(fd, path)
         yield
     finally:
         os.close(fd)  # closing the descriptor releases the flock
 
 
-def _wait(fd: int, path: Path, feature: str, clock: Clock, wait_seconds: float) -> None:
+def _wait(fd: int, path: Path, feature: str, wait_seconds: float) -> None:
     log = get_logger("state")
     holder = _holder(path)
     log.warning(
@@ -86,16 +87,16 @@ def _wait(fd: int, path: Path, feature: str, clock: Clock, wait_seconds: float) 
         wait_seconds=wait_seconds,
         message=f"another run (pid {holder}) is writing the Trakt {feature}; waiting for it",
     )
-    started = clock.monotonic()
+    started = time.monotonic()
     while not _try_lock(fd):
-        if clock.monotonic() - started >= wait_seconds:
+        if time.monotonic() - started >= wait_seconds:
             raise StateError(
                 f"another run (pid {_holder(path)}) is still writing the Trakt {feature} of "
                 f"this account after {wait_seconds:.0f} s (lock {path}); let it finish and run "
                 "again, or raise writer_lock_wait_seconds"
             )
-        clock.sleep(POLL_SECONDS)
-    log.info("state.writer_acquired", feature=feature, waited=clock.monotonic() - started)
+        time.sleep(POLL_SECONDS)
+    log.info("state.writer_acquired", feature=feature, waited=time.monotonic() - started)
 
 
 def _note_holder(fd: int, path: Path) -> None:

@@ -32,6 +32,7 @@ from crosswatch_trakt.features.history.reader import HistoryReader
 from crosswatch_trakt.features.history.write import AddWriter, PlayIn, RemoveWriter
 from crosswatch_trakt.features.items import reports_reads
 from crosswatch_trakt.features.ledger import Ledger
+from crosswatch_trakt.features.locking import serialised
 from crosswatch_trakt.features.resolved import ResolvedMemory
 from crosswatch_trakt.features.unresolved import UnresolvedMemory
 from crosswatch_trakt.media.keys import item_key
@@ -64,6 +65,7 @@ class HistoryFeature:
         self._log().info("index.done", plays=len(snapshot), **reader.sources)
         return snapshot
 
+    @serialised
     @reports_reads
     def add(self, items: Sequence[HostItem], context: HostContext, dry_run: bool) -> ApplyResult:
         """Add plays; each ends confirmed, skipped (already there) or unresolved."""
@@ -115,6 +117,7 @@ class HistoryFeature:
         self._collect([e.play for e in writer.confirmed], index, options, ledger, dry_run=False)
         return self._done(ledger, "apply.adds.done")
 
+    @serialised
     @reports_reads
     def remove(self, items: Sequence[HostItem], context: HostContext, dry_run: bool) -> ApplyResult:
         """Remove plays by history id; removing every play of an item needs an explicit option."""
