@@ -109,7 +109,8 @@ def test_waiting_writer_says_who_holds_the_lock(host: Host) -> None:
     ):
         host.apply("add", "watchlist", items, "run-wait", config=context.config)
     waiting = [e for e in logs if e["event"].endswith("state.writer_waiting")]
-    assert waiting and waiting[0]["holder_pid"] == str(os.getpid())
+    assert waiting
+    assert waiting[0]["holder_pid"] == str(os.getpid())
     assert "still writing the Trakt watchlist" in str(raised.value)
     assert "writer_lock_wait_seconds" in str(raised.value)
     assert host.fake.log_count(method="POST", path="/sync/watchlist") == 0
@@ -135,7 +136,8 @@ def test_lock_holds_across_processes(host: Host) -> None:
         text=True,
     )
     try:
-        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        assert holder.stdout is not None
+        assert holder.stdout.readline().strip() == "held"
         with pytest.raises(StateError) as raised:
             host.apply("add", "history", items, config={"writer_lock_wait_seconds": 0.2})
         assert f"pid {holder.pid}" in str(raised.value)
