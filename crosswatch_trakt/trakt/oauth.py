@@ -3,7 +3,9 @@
 ``device_start`` asks the OAuth host for a code; ``device_poll`` polls once and maps Trakt's
 answer to a state word: ``pending``, ``approved`` (the pair is stored: token file first,
 then ``save_config``), ``denied``, ``expired``, ``slow_down`` (the interval grows by 5 s),
-``already_used``, ``invalid_code``; ``error`` when Trakt did not answer (poll again later).
+``already_used``, ``invalid_code``, ``invalid_client`` (a wrong client secret: Trakt answers
+401 to every poll, so it is reported at once); ``error`` when Trakt did not answer (poll
+again later).
 No returned dict carries a token or the device code's secret parts beyond what the host
 must send back.
 """
@@ -27,6 +29,7 @@ __all__ = ["POLL_STATES", "DeviceLogin"]
 #: device-token status -> state word
 POLL_STATES = {
     400: "pending",
+    401: "invalid_client",
     404: "invalid_code",
     409: "already_used",
     410: "expired",
@@ -41,6 +44,10 @@ _MESSAGES = {
     "denied": "The user denied the login.",
     "slow_down": "Polling too fast: waiting longer between polls.",
     "approved": "Logged in to Trakt.",
+    "invalid_client": (
+        "Trakt refused the client id or secret (invalid_client): check client_id and "
+        "client_secret of the Trakt app."
+    ),
 }
 SLOW_DOWN_STEP = 5
 
@@ -56,7 +63,12 @@ class DeviceLogin:
     _lock: threading.Lock = attrs.field(factory=threading.Lock, repr=False)
 
     def start(self) -> dict[str, Any]:
-        """Ask Trakt for a device code: ``device_code, user_code, verification_url, ...``."""
+        """Ask Trakt for a device code: ``device_code, user_code, verification_url, ...``.
+
+        The state folder is checked first: a login whose tokens cannot be stored fails
+        before the user is shown a code, not after approving it.
+        """
+        self.tokens.store.check_writable()
         response = self.session.oauth_post(
             "/oauth/device/code", {"client_id": self.config.client_id}
         )

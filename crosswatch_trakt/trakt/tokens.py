@@ -5,6 +5,12 @@ created last wins (``token_created_at`` in the config; without it, the later ``e
 A refresh holds a thread lock and the ``trakt_tokens.json.refresh`` file lock (across
 processes sharing ``state_dir``), re-reads the file first (another process may have rotated
 already), and writes the new pair to the file and to ``save_config`` before it is used.
+
+A refresh spends the old refresh token, so losing the new pair loses the login. Before
+spending it, the state folder must take a write (``StateStore.check_writable``). Should the
+file still fail after the refresh (the disk filled meanwhile), the new pair is kept in memory
+and used, handed to ``save_config``, the file is tried again on the next refresh check, and a
+``StateError`` says so.
 """
 
 from __future__ import annotations
@@ -19,7 +25,7 @@ import attrs
 import requests
 
 from crosswatch_trakt.config import TraktConfig
-from crosswatch_trakt.errors import AuthError, AuthorizationRequired, TransportError
+from crosswatch_trakt.errors import AuthError, AuthorizationRequired, StateError, TransportError
 from crosswatch_trakt.support.clock import Clock
 from crosswatch_trakt.support.log import get_logger
 from crosswatch_trakt.support.state import StateStore
@@ -126,6 +132,8 @@ class TokenManager:
     _loaded: bool = attrs.field(init=False, default=False)
     _lock: threading.RLock = attrs.field(init=False, factory=threading.RLock, repr=False)
     _retry_refresh_at: float = attrs.field(init=False, default=float("-inf"))
+    #: a pair Trakt issued that the token file could not take yet (kept, used, retried)
+    _unsaved: TokenSet | None = attrs.field(init=False, default=None, repr=False)
     refreshes: int = attrs.field(init=False, default=0)
 
     def current(self) -> TokenSet | None:
@@ -134,6 +142,8 @@ class TokenManager:
             if not self._loaded:
                 self._current = self._newest(self.store.load(TOKENS_FILE, TokenSet))
                 self._loaded = True
+            if self._unsaved is not None:
+                self._retry_unsaved()
             return self._current
 
     def secrets(self) -> list[str | None]:
@@ -173,6 +183,7 @@ class TokenManager:
         already rotated is used instead of refreshing again. Without it, always refresh.
         """
         with self._exclusive():
+            self._retry_unsaved()
             pair = self._newest(self.store.load(TOKENS_FILE, TokenSet))
             self._current = pair
             now = self.clock.time()
@@ -188,6 +199,7 @@ class TokenManager:
                 raise AuthorizationRequired(
                     "The Trakt login cannot be renewed (no refresh token): log in again."
                 )
+            self.store.check_writable()  # never spend the refresh token into a full disk
             new = self._request_refresh(pair.refresh_token)
             self._adopt_locked(new)
             self.refreshes += 1
@@ -234,14 +246,42 @@ class TokenManager:
             yield
 
     def _newest(self, from_file: TokenSet | None) -> TokenSet | None:
-        return newest([p for p in (from_file, TokenSet.from_config(self.config)) if p])
+        found = (from_file, TokenSet.from_config(self.config), self._unsaved)
+        return newest([p for p in found if p])
 
     def _adopt_locked(self, pair: TokenSet) -> None:
-        self.store.save(TOKENS_FILE, pair)
-        if self.save_config is not None:
-            self.save_config(pair.config_values())
         self._current, self._loaded = pair, True
         self._retry_refresh_at = float("-inf")
+        try:
+            self.store.save(TOKENS_FILE, pair)
+        except StateError as first:
+            self._unsaved = pair  # never lose a pair Trakt issued: keep and use it
+            if self.save_config is not None:
+                self.save_config(pair.config_values())
+            if self._retry_unsaved():
+                return
+            self._log().error("auth.tokens_unsaved", error=str(first))
+            raise StateError(
+                f"{first}. The new Trakt login is kept in memory and was handed to the host's "
+                "config; it is written to the token file on the next try once the folder "
+                "takes writes again, so no new login is needed."
+            ) from None
+        self._unsaved = None
+        if self.save_config is not None:
+            self.save_config(pair.config_values())
+
+    def _retry_unsaved(self) -> bool:
+        """Write a kept pair to the token file again; return whether it is saved now."""
+        pair = self._unsaved
+        if pair is None:
+            return True
+        try:
+            self.store.save(TOKENS_FILE, pair)
+        except StateError:
+            return False
+        self._unsaved = None
+        self._log().info("auth.tokens_saved_late")
+        return True
 
     def _request_refresh(self, refresh_token: str) -> TokenSet:
         body = {
