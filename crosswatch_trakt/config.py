@@ -30,6 +30,8 @@ __all__ = [
 ]
 
 MAX_PAGE_SIZE = 250
+#: keys whose values a config error never repeats
+SECRET_KEYS = frozenset({"client_secret", "access_token", "refresh_token"})
 T = TypeVar("T")
 
 
@@ -197,6 +199,8 @@ def _config_error(exc: BaseException, mapping: Mapping[str, Any], prefix: str) -
     value: Any = mapping
     for part in key.split("."):
         value = value.get(part) if isinstance(value, Mapping) else None
+    if key.rpartition(".")[2] in SECRET_KEYS:  # never repeat a secret, even a malformed one
+        return ConfigError(prefix + key, f"{text}, got a value of type {type(value).__name__}")
     return ConfigError(prefix + key, f"{text}, got {value!r}")
 
 

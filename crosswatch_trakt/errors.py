@@ -19,6 +19,7 @@ __all__ = [
     "Forbidden",
     "HttpError",
     "IncompleteRead",
+    "InvalidInput",
     "RateLimited",
     "ServerError",
     "StateError",
@@ -50,6 +51,10 @@ class FeatureNotSupported(TraktError):
 
 class StateError(TraktError):
     """A state file could not be read or written."""
+
+
+class InvalidInput(TraktError, TypeError):
+    """The call's ``items`` is not a list of items (``None``, a string, a mapping, a number)."""
 
 
 class AuthError(TraktError):

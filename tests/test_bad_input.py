@@ -8,6 +8,8 @@ import attrs
 import pluggy
 import pytest
 
+from crosswatch_trakt.config import TraktConfig
+from crosswatch_trakt.errors import ConfigError, InvalidInput
 from crosswatch_trakt.hostspec import ApplyResult, HostContext
 from crosswatch_trakt.testing import FakeTrakt
 from crosswatch_trakt.testing.bench_scenarios import host_item
@@ -240,3 +242,118 @@ def test_unicode_titles_round_trip(
         provider="TRAKT", feature="watchlist", context=attrs.evolve(host_context, run_id="run-2")
     )
     assert sorted(item["title"] for item in snapshot.values()) == sorted(titles)
+
+
+@pytest.mark.parametrize(
+    "ids",
+    [
+        {"tmdb": "5" * 5000},
+        {"tmdb": int("9" * 50)},
+        {"imdb": "tt" + "1" * 5000},
+        {"slug": "s" * 5000},
+        {"plex": {"guid": "g" * 5000}},
+    ],
+)
+@pytest.mark.parametrize("feature", ["watchlist", "ratings", "history"])
+def test_huge_ids_are_invalid_ids(
+    pm: pluggy.PluginManager,
+    fake_trakt: FakeTrakt,
+    host_context: HostContext,
+    ids: dict[str, Any],
+    feature: str,
+) -> None:
+    """An id of 5,000 digits is invalid_ids for that item; the good item beside it lands."""
+    (good,) = films(fake_trakt, 1)
+    extra: dict[str, Any] = {"rating": 7} if feature == "ratings" else {}
+    if feature == "history":
+        extra = {"watched_at": "2025-12-01T08:00:00Z"}
+    bad = {"type": "movie", "title": "Huge", "year": 2001, "ids": ids, **extra}
+    result = apply(pm, host_context, feature, [bad, {**host_item(good), **extra}])
+    assert list(reason_of(result).values()) == ["invalid_ids"]
+    assert len(result["confirmed_keys"]) == 1
+
+
+@pytest.mark.parametrize(
+    ("feature", "kind"), [("watchlist", "add"), ("ratings", "add"), ("history", "remove")]
+)
+def test_duplicate_keys_are_reported_with_the_kept_twin(
+    pm: pluggy.PluginManager,
+    fake_trakt: FakeTrakt,
+    host_context: HostContext,
+    feature: str,
+    kind: str,
+) -> None:
+    """Two items with one key: the first is booked, the second is duplicate_input naming it.
+
+    (Two history adds at one minute are two plays, ranked ``#2``; a history remove of one
+    item twice is the duplicate.)
+    """
+    (film,) = films(fake_trakt, 1)
+    first: dict[str, Any] = host_item(film)
+    second: dict[str, Any] = host_item(film)
+    if feature == "ratings":
+        first, second = {**first, "rating": 8}, {**second, "rating": 7.5}
+    result = apply(pm, host_context, feature, [first, second], kind=kind)
+    dupes = [e for e in result["unresolved"] if e["reason"] == "duplicate_input"]
+    (entry,) = dupes
+    kept = entry["key"].removesuffix("~dup2")
+    assert entry["key"] == f"{kept}~dup2"
+    assert repr(kept) in entry["detail"]
+    assert entry["item"] == second
+    assert result["stats"]["duplicate_input"] == 1
+    if kind == "add":
+        assert result["confirmed_keys"] == [kept]
+
+
+@pytest.mark.parametrize("history_id", [-5, "abc", 0, 1.5, "9" * 5000])
+def test_bad_history_id_on_remove_is_invalid_ids(
+    pm: pluggy.PluginManager, fake_trakt: FakeTrakt, host_context: HostContext, history_id: Any
+) -> None:
+    """A history remove whose trakt_history_id is not a positive whole number is invalid_ids."""
+    (film,) = films(fake_trakt, 1)
+    item = {**host_item(film), "trakt_history_id": history_id}
+    result = apply(pm, host_context, "history", [item], kind="remove")
+    assert list(reason_of(result).values()) == ["invalid_ids"]
+    assert "trakt_history_id" in result["unresolved"][0]["detail"]
+
+
+@pytest.mark.parametrize("items", [None, "movie", {"type": "movie"}, 5])
+@pytest.mark.parametrize("kind", ["add", "remove"])
+def test_items_that_are_not_a_list_are_a_typed_error(
+    pm: pluggy.PluginManager, host_context: HostContext, items: Any, kind: str
+) -> None:
+    """items=None, a string, a mapping or a number is InvalidInput, never a bare TypeError."""
+    hook = pm.hook.apply_adds if kind == "add" else pm.hook.apply_removes
+    with pytest.raises(InvalidInput, match="items must be a list"):
+        hook(
+            provider="TRAKT", feature="watchlist", items=items, context=host_context, dry_run=False
+        )
+
+
+def test_items_as_a_tuple_or_generator_are_accepted(
+    pm: pluggy.PluginManager, fake_trakt: FakeTrakt, host_context: HostContext
+) -> None:
+    """A tuple or a generator of items is as good as a list."""
+    one, two = films(fake_trakt, 2)
+    result = apply(pm, host_context, "watchlist", (host_item(one),))
+    assert len(result["confirmed_keys"]) == 1
+    hook = pm.hook.apply_adds
+    result = hook(
+        provider="TRAKT",
+        feature="watchlist",
+        items=(host_item(m) for m in [two]),
+        context=host_context,
+        dry_run=False,
+    )
+    assert len(result["confirmed_keys"]) == 1
+
+
+@pytest.mark.parametrize("key", ["client_secret", "access_token", "refresh_token"])
+@pytest.mark.parametrize("value", [12345678901, ["sekrit-value-1"], {"v": "sekrit-value-1"}])
+def test_config_errors_never_repeat_a_secret(key: str, value: Any) -> None:
+    """A malformed secret is named by its key and type, never by its value."""
+    with pytest.raises(ConfigError) as raised:
+        TraktConfig.from_mapping({"client_id": "cid", key: value})
+    assert key in str(raised.value)
+    assert "sekrit" not in str(raised.value)
+    assert "12345678901" not in str(raised.value)

@@ -16,6 +16,7 @@ from crosswatch_trakt.errors import (
     ConfigError,
     FeatureNotSupported,
     HttpError,
+    InvalidInput,
     StateError,
     TraktError,
     VipOnly,
@@ -55,7 +56,7 @@ class CliError(Exception):
 
 def code_for_error(error: TraktError) -> int:
     """Return the exit code for an adapter error."""
-    if isinstance(error, (ConfigError, FeatureNotSupported, StateError)):
+    if isinstance(error, (ConfigError, FeatureNotSupported, InvalidInput, StateError)):
         return USAGE
     if isinstance(error, AuthError) or (isinstance(error, HttpError) and error.status == 401):
         return LOGIN_REQUIRED

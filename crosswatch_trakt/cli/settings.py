@@ -9,6 +9,7 @@ key of ``docs/configuration.md``) and a ``[pair]`` table (``HostContext.pair``, 
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Mapping
 from pathlib import Path
@@ -18,6 +19,7 @@ import attrs
 
 from crosswatch_trakt.cli.exitcodes import USAGE, CliError
 from crosswatch_trakt.cli.plan import RemovalGuard
+from crosswatch_trakt.support.state import warn_if_shared
 
 __all__ = [
     "DEFAULT_API_URL",
@@ -104,7 +106,9 @@ def _parse_toml(text: str) -> dict[str, Any]:
 def read_config_file(path: Path, *, required: bool) -> dict[str, Any]:
     """Read the TOML config file (a missing default is empty); anything wrong is a usage error."""
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open(encoding="utf-8") as handle:
+            mode = os.fstat(handle.fileno()).st_mode
+            text = handle.read()
     except FileNotFoundError:
         if required:
             raise CliError(
@@ -113,6 +117,9 @@ def read_config_file(path: Path, *, required: bool) -> dict[str, Any]:
         return {}
     except OSError as exc:
         raise CliError(f"The config file {path} cannot be read ({exc.strerror}).", USAGE) from exc
+    except UnicodeDecodeError:
+        raise CliError(f"The config file {path} is not UTF-8 text.", USAGE) from None
+    warn_if_shared(path, mode, "config file")
     try:
         data = _parse_toml(text)
     except ValueError as exc:

@@ -8,7 +8,7 @@ from typing import Any, Generic, Protocol, TypeVar, cast
 
 import attrs
 
-from crosswatch_trakt.errors import IncompleteRead
+from crosswatch_trakt.errors import IncompleteRead, InvalidInput
 from crosswatch_trakt.features.ledger import Ledger
 from crosswatch_trakt.features.resolved import ResolvedMemory, weak_token
 from crosswatch_trakt.media import keys
@@ -20,6 +20,7 @@ __all__ = [
     "AliasIndex",
     "MediaOnly",
     "Parsed",
+    "as_items",
     "dry_run_result",
     "host_to_media_only",
     "locate",
@@ -51,6 +52,22 @@ class Parsed(Generic[M]):
     value: M
 
 
+def as_items(items: Any) -> Sequence[Any]:
+    """Return the call's items as a sequence; ``InvalidInput`` when it is not a list of items.
+
+    ``None``, a string, a mapping or a number cannot be told apart from a host bug, so the
+    whole call is refused with a typed error (there are no items to give reasons to).
+    """
+    if isinstance(items, Sequence) and not isinstance(items, (str, bytes, bytearray)):
+        return items
+    if isinstance(items, (str, bytes, bytearray, Mapping)) or items is None:
+        raise InvalidInput(f"items must be a list of items, not {type(items).__name__}")
+    try:
+        return list(items)
+    except TypeError:
+        raise InvalidInput(f"items must be a list of items, not {type(items).__name__}") from None
+
+
 def parse_items(
     items: Sequence[Any],
     parse: Callable[..., M | Problem],
@@ -66,7 +83,7 @@ def parse_items(
         else:
             key = (key_of or _media_key)(result) or f"invalid:{index}"
         if ledger.is_booked(key) or key in ledger.expected:
-            ledger.bump("duplicate_input")
+            ledger.duplicate(key, item)
             continue
         ledger.expect(key)
         if isinstance(result, Problem):

@@ -85,6 +85,19 @@ class Ledger:
         self._check(key)
         self.unresolved[key] = UnresolvedEntry(key=key, item=item, reason=reason, detail=detail)
 
+    def duplicate(self, key: str, item: Any) -> None:
+        """Book a repeat of ``key`` in one call as ``duplicate_input`` under a key of its own.
+
+        The first item with a key is the one kept; each repeat is reported (``<key>~dup2``,
+        ``~dup3``...) with a detail naming the kept twin, so no input item goes unaccounted.
+        """
+        self.bump("duplicate_input")
+        n = 2
+        while f"{key}~dup{n}" in self.expected or self.is_booked(f"{key}~dup{n}"):
+            n += 1
+        detail = f"the same item as {key!r}, which came first in this call and was kept"
+        self.fail(f"{key}~dup{n}", item, "duplicate_input", detail)
+
     def pending(self) -> list[str]:
         """Return the expected keys not booked yet, in input order."""
         return [key for key in self.expected if not self.is_booked(key)]

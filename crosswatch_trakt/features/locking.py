@@ -3,7 +3,8 @@
 The lock (``support.locks.writer_lock``) is taken before the read that decides what to send
 and released after the last state save, so a second run waits and then re-reads the account
 its predecessor left: it sends only what is still missing. Dry runs write nothing and do not
-wait.
+wait. The call's ``items`` are checked first (``items.as_items``): ``None`` or a mapping is
+an ``InvalidInput``, not a ``TypeError`` from deep inside.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import functools
 from collections.abc import Callable, Sequence
 from typing import Protocol, TypeVar
 
+from crosswatch_trakt.features.items import as_items
 from crosswatch_trakt.support.contract import ApplyResult, HostContext, HostItem
 from crosswatch_trakt.support.locks import writer_lock
 from crosswatch_trakt.trakt.account import TraktAccount
@@ -42,6 +44,7 @@ def serialised(method: Apply[F]) -> Apply[F]:
     def locked(
         self: F, items: Sequence[HostItem], context: HostContext, dry_run: bool
     ) -> ApplyResult:
+        items = as_items(items)
         if dry_run:
             return method(self, items, context, dry_run)
         account = self.account

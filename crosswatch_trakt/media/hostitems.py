@@ -37,6 +37,7 @@ from crosswatch_trakt.support.dates import format_datetime, parse_datetime
 __all__ = [
     "collection_to_host",
     "fallback_key",
+    "history_id_of",
     "host_item_key",
     "host_to_collection",
     "host_to_media",
@@ -51,6 +52,11 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+#: the largest id accepted (Trakt's ids are 64-bit); larger ones are ``invalid_ids``
+MAX_ID = 2**63 - 1
+MAX_DIGITS = len(str(MAX_ID))
+#: the longest id text accepted (slugs, guids); longer is ``invalid_ids``
+MAX_ID_TEXT = 256
 
 
 class _Bad(Exception):
@@ -85,9 +91,40 @@ def partition(results: Iterable[T | Problem]) -> tuple[list[T], list[Problem]]:
     return good, bad
 
 
+def history_id_of(item: Mapping[str, Any]) -> int | None:
+    """Return the item's ``trakt_history_id`` (absent: ``None``); ``ValueError`` if it is bad."""
+    value = item.get("trakt_history_id")
+    if value is None or value == "":
+        return None
+    if isinstance(value, str) and _digits(value.strip()) and len(value.strip()) <= MAX_DIGITS:
+        value = int(value.strip())
+    if type(value) is int and 0 < value <= MAX_ID:
+        return value
+    shown = "a number out of range" if _oversized(value) else f"{value!r:.40}"
+    raise ValueError(f"trakt_history_id must be a positive whole number, not {shown}")
+
+
+def _digits(text: str) -> bool:
+    return text.isascii() and text.isdecimal()
+
+
+def _oversized(value: Any) -> bool:
+    """Return whether an id value is too big to be an id (and would break a whole batch)."""
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return not -MAX_ID <= value <= MAX_ID
+    if isinstance(value, str):
+        text = value.strip().lower().removeprefix("tt")
+        return len(value) > MAX_ID_TEXT or (_digits(text) and len(text) > MAX_DIGITS)
+    if isinstance(value, Mapping):
+        return any(_oversized(v) for v in value.values())
+    return False
+
+
 def _count(item: Mapping[str, Any], name: str) -> int | None:
     value = item.get(name)
-    if isinstance(value, str) and value.strip().isascii() and value.strip().isdecimal():
+    if isinstance(value, str) and _digits(value.strip()) and len(value.strip()) <= MAX_DIGITS:
         value = int(value)
     if value is None or (type(value) is int and value >= 0):
         return value
@@ -98,7 +135,13 @@ def _ids(item: Mapping[str, Any], name: str) -> Ids | None:
     value = item.get(name)
     if value is not None and not isinstance(value, Mapping):
         raise _Bad("invalid_item", f"{name} must be a mapping, not {type(value).__name__}")
-    return None if value is None else normalize_ids(value)
+    if value is None:
+        return None
+    for namespace, one in value.items():
+        if _oversized(one):
+            detail = f"{name}.{namespace!s:.20} is not a usable id (too long or out of range)"
+            raise _Bad("invalid_ids", detail)
+    return normalize_ids(value)
 
 
 def _text(value: Any) -> str | None:
@@ -210,11 +253,10 @@ def host_to_play(
     try:
         media = _media(item)
         watched_at = _watched_at(item, media, allow_released)
-        history_id = item.get("trakt_history_id")
-        if isinstance(history_id, str) and history_id.isascii() and history_id.isdecimal():
-            history_id = int(history_id)
-        if type(history_id) is not int or history_id <= 0:
-            history_id = None
+        try:
+            history_id = history_id_of(item)
+        except ValueError as exc:
+            raise _Bad("invalid_ids", str(exc)) from None
         return Play(media, watched_at, _text(item.get("action")), history_id)
     except _Bad as bad:
         return _problem(item, bad, key, index)

@@ -40,6 +40,8 @@ REASONS: Mapping[str, str] = {
     "invalid_rating": "The rating is not an integer from 1 to 10.",
     "invalid_item": "The item is not a mapping or has an unknown or missing type.",
     "missing_ids": "The item has no usable ids (and no title and year where allowed).",
+    "invalid_ids": "An id is not usable: too long, out of range, or a bad trakt_history_id.",
+    "duplicate_input": "The same item came twice in one call; the detail names the twin kept.",
     "conflicting_ids": "The item's ids point at different items on Trakt.",
     "missing_watched_at": "A history play needs a watched_at.",
     "invalid_watched_at": "The watched_at could not be parsed as a date and time.",

@@ -19,7 +19,7 @@ from crosswatch_trakt.features.history.write import PlayIn
 from crosswatch_trakt.features.ledger import Ledger
 from crosswatch_trakt.features.resolved import ResolvedMemory
 from crosswatch_trakt.features.unresolved import UnresolvedMemory
-from crosswatch_trakt.media.hostitems import host_to_media, host_to_play
+from crosswatch_trakt.media.hostitems import history_id_of, host_to_media, host_to_play
 from crosswatch_trakt.media.keys import item_key, play_key, play_keys
 from crosswatch_trakt.media.models import MediaRef, Play, Problem
 
@@ -57,13 +57,6 @@ class ByItem:
     history_id: int | None = None
 
 
-def _history_id(item: Any) -> int | None:
-    value = item.get("trakt_history_id")
-    if isinstance(value, str) and value.isascii() and value.isdecimal():
-        value = int(value)
-    return value if type(value) is int and value > 0 else None
-
-
 def rank(key: str) -> int:
     """Return a play key's same-minute rank: 1 for the plain key, n for ``#n``."""
     head, sep, tail = key.rpartition("#")
@@ -72,7 +65,7 @@ def rank(key: str) -> int:
 
 def _fail(ledger: Ledger, problem: Problem) -> None:
     if problem.key in ledger.expected:
-        ledger.bump("duplicate_input")
+        ledger.duplicate(problem.key, problem.item)
         return
     ledger.expect(problem.key)
     ledger.fail(problem.key, problem.item, problem.reason, problem.detail)
@@ -88,7 +81,7 @@ def book_plays(ledger: Ledger, found: Sequence[tuple[Any, Play]]) -> list[PlayIn
     out: list[PlayIn] = []
     for (item, play), key in zip(found, play_keys([play for _, play in found]), strict=True):
         if key in ledger.expected:
-            ledger.bump("duplicate_input")
+            ledger.duplicate(key, item)
             continue
         ledger.expect(key)
         out.append(PlayIn(key, item, play, play_key(play.media, play.watched_at)))
@@ -130,10 +123,15 @@ def parse_removes(
         if item.get("watched_at") in (None, ""):
             key = item_key(media) or f"invalid:#{index}"
             if key in ledger.expected:
-                ledger.bump("duplicate_input")
+                ledger.duplicate(key, item)
                 continue
             ledger.expect(key)
-            whole.append(ByItem(key, item, media, _history_id(item)))
+            try:
+                history_id = history_id_of(item)
+            except ValueError as exc:
+                ledger.fail(key, item, "invalid_ids", str(exc))
+                continue
+            whole.append(ByItem(key, item, media, history_id))
             continue
         result = host_to_play(item, index=index)
         if isinstance(result, Problem):
