@@ -77,7 +77,9 @@ def test_import_json_result(seeded: FakeTrakt, cli: Runner, tmp_path: Path) -> N
     assert ran.code == report["exit_code"] == 1
     ratings = report["features"]["ratings"]
     assert ratings["plan"] == {"add": 0, "change": 2, "remove": 0, "unchanged": 0}
-    assert [entry["reason"] for entry in ratings["adds"]["unresolved"]] == ["invalid_rating"]
+    # the second item repeats the first one's key: reported, not dropped (issue 16)
+    reasons = [entry["reason"] for entry in ratings["adds"]["unresolved"]]
+    assert reasons == ["invalid_rating", "duplicate_input"]
 
 
 def test_export_features_and_json(seeded: FakeTrakt, cli: Runner, tmp_path: Path) -> None:
