@@ -110,12 +110,23 @@ def host_item(target: Movie | Episode, minute: int, identity: int) -> dict[str, 
     return item
 
 
+def pair_context(w: World, run: str) -> HostContext:
+    """Return the host context of one run, number fallback on."""
+    return HostContext(
+        config=w.config(),
+        state_dir=w.state,
+        clock=w.clock,
+        run_id=run,
+        pair={"id": "p1", "features": {"history": {"number_fallback": True}}},
+    )
+
+
 def on_trakt(w: World) -> Counter[tuple[int, int]]:
-    """Count alice's plays per (media, minute)."""
+    """Count alice's plays per (media, minute); minute -1 is any minute not in ``MINUTES``."""
     minute_of = {parse_ts(m + ":00Z"): i for i, m in enumerate(MINUTES)}
     with w.fake.lock:
         plays = list(w.fake.users["alice"].history.values())
-    return Counter((w.media.index(p.media), minute_of[p.watched_at]) for p in plays)
+    return Counter((w.media.index(p.media), minute_of.get(p.watched_at, -1)) for p in plays)
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -148,13 +159,7 @@ def test_same_plays_over_runs_by_any_identity_land_once(
                 host_item(w.media[media], minute, identities[i])
                 for i, (media, minute) in enumerate(plays)
             ]
-            context = HostContext(
-                config=w.config(),
-                state_dir=w.state,
-                clock=w.clock,
-                run_id=f"run-{number}",
-                pair={"id": "p1", "features": {"history": {"number_fallback": True}}},
-            )
+            context = pair_context(w, f"run-{number}")
             if fault is not None and number == 1:
                 w.fake.faults.add(fault)
             result = w.feature(wiped and number > 1).add(items, context, False)
@@ -174,3 +179,62 @@ def test_same_plays_over_runs_by_any_identity_land_once(
                 assert len(result["confirmed_keys"]) == new
             assert counts == Counter({**there, **wanted})
             w.clock.advance(3600)
+
+
+#: how a play is named for removal: an identity of ``host_item``, or the index's own item
+REMOVE_FORMS = st.sampled_from(["id0", "id1", "id2", "snapshot"])
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    plays=play_specs,
+    identities=st.lists(st.integers(0, 2), min_size=6, max_size=6),
+    others=st.lists(st.integers(0, 4), max_size=3),
+    forms=st.lists(st.one_of(st.none(), REMOVE_FORMS), min_size=6, max_size=6),
+    wiped=st.booleans(),
+)
+def test_removes_by_any_identity_delete_exactly_those_plays(
+    plays: list[tuple[int, int]],
+    identities: list[int],
+    others: list[int],
+    forms: list[str | None],
+    wiped: bool,
+) -> None:
+    """Removing plays by any identity, or by the index's item, deletes exactly those plays.
+
+    Plays of the same items at another minute stay; a second remove books them all skipped.
+    """
+    with world(2) as w:
+        add = [host_item(w.media[m], minute, identities[i]) for i, (m, minute) in enumerate(plays)]
+        assert w.feature(False).add(add, pair_context(w, "run-1"), False)["unresolved"] == []
+        for media in others:
+            w.fake.add_play("alice", w.media[media], "2024-06-06T06:06:00Z")
+        w.clock.advance(3600)
+        feature = w.feature(wiped)
+        context = pair_context(w, "run-2")
+        snapshot = list(feature.index(context).values())
+        chosen = [(spec, form) for spec, form in zip(plays, forms, strict=False) if form]
+        items = []
+        for (media, minute), form in chosen:
+            if form == "snapshot":
+                stamp = f"{MINUTES[minute]}:00.000Z"
+                (item,) = [
+                    i for i in snapshot if i["watched_at"] == stamp and _is(w.media[media], i)
+                ]
+                items.append(item)
+            else:
+                items.append(host_item(w.media[media], minute, int(form[-1])))
+        expected = on_trakt(w) - Counter(spec for spec, _ in chosen)
+        result = feature.remove(items, context, False)
+        accounted(result, len(items))
+        assert result["unresolved"] == []
+        assert len(result["confirmed_keys"]) == len(items)
+        assert on_trakt(w) == expected
+        again = w.feature(False).remove(items, pair_context(w, "run-3"), False)
+        assert len(again["skipped_keys"]) == len(items)
+        assert on_trakt(w) == expected
+
+
+def _is(target: Movie | Episode, item: dict[str, Any]) -> bool:
+    """Return whether the index item ``item`` is a play of ``target``."""
+    return item["type"] == target.type and item["ids"].get("trakt") == target.trakt
