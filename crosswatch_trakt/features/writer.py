@@ -103,6 +103,7 @@ class ChunkWriter(Generic[M]):
             answer = self.account.session.post_json(path, body.json, feature=self.feature)
         except AmbiguousWrite as exc:
             queue.sizer.lost()
+            self.ledger.bump("ambiguous_writes")
             if sends + 1 >= UPSERT_SENDS:
                 self.fail_all(sent, exc.reason, str(exc))
                 return []

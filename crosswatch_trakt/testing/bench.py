@@ -153,7 +153,7 @@ def _apply(kind: str, items: dict[str, list[dict[str, Any]]], context: HostConte
             "skipped": len(result["skipped_keys"]),
             "unresolved": Counter(e["reason"] for e in result["unresolved"]),
             "ambiguous_writes": stats.get("ambiguous_writes", 0)
-            + stats.get("ambiguous_resends", 0),
+            + (stats.get("collection") or {}).get("ambiguous_writes", 0),
         }
     return {"books": books}
 
@@ -168,6 +168,8 @@ def run_restore(
     what = "restore {} plays, {} ratings, {} watchlist into an empty account".format(
         *(f"{len(items[f]):,}" for f in ("history", "ratings", "watchlist"))
     )
+    if restore.refuse_over is not None:
+        what += f" (Trakt refuses bodies over {restore.refuse_over})"
 
     def work() -> dict[str, Any]:
         facts: dict[str, Any] = _apply("adds", items, context)
@@ -269,10 +271,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--no-maxed", action="store_true", help="skip the maxed account (M, about 3 minutes)"
     )
+    parser.add_argument(
+        "--refuse-over",
+        type=int,
+        default=None,
+        metavar="N",
+        help="in R, the emulator answers 502 (nothing applied) to write bodies over N items",
+    )
     args = parser.parse_args(argv)
     _quiet_logs()
     spec = BenchSpec.small() if args.small else BenchSpec()
     restore = None if args.no_restore else RestoreSpec.small() if args.small else RestoreSpec()
+    if restore is not None and args.refuse_over is not None:
+        restore = attrs.evolve(restore, refuse_over=args.refuse_over)
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="cw-trakt-bench-") as state:
         report = run_scenarios(spec, args.factor, Path(state), restore)

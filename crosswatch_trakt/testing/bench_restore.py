@@ -19,6 +19,7 @@ import attrs
 from crosswatch_trakt.testing.builders import generate_account, host_item
 from crosswatch_trakt.testing.catalog import Media, Movie, media_key
 from crosswatch_trakt.testing.fake import FakeTrakt
+from crosswatch_trakt.testing.faults import Fault
 from crosswatch_trakt.testing.timefmt import format_ts
 
 __all__ = [
@@ -47,6 +48,8 @@ class RestoreSpec:
     ratings: int = 2000
     watchlist: int = 1000
     seed: int = 7
+    #: make the emulator refuse (502, nothing applied) every write body over this many items
+    refuse_over: int | None = None
 
     @classmethod
     def small(cls) -> RestoreSpec:
@@ -118,6 +121,8 @@ def restore_items(fake: FakeTrakt, spec: RestoreSpec) -> dict[str, Any]:
         "history": _unique_plays(fake, spec),
     }
     fake.add_user(RESTORE_USER, watchlist_limit=None)
+    if spec.refuse_over is not None:
+        fake.faults.add(Fault(method="POST", status=502, over=spec.refuse_over, times=None))
     return {"config": fake.provider_config(RESTORE_USER), "items": items}
 
 

@@ -303,6 +303,7 @@ def test_collections_default_movies_only(
         "updated": 0,
         "existing": 0,
         "not_found": 0,
+        "ambiguous_writes": 0,
         "error": None,
     }
     collection = fake_trakt.users["alice"].collection

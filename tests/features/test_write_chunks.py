@@ -6,6 +6,7 @@ from typing import Any
 
 import attrs
 import pytest
+import requests
 from history_fixtures import (  # noqa: F401  (fixtures)
     accounted,
     episode_item,
@@ -17,6 +18,7 @@ from history_fixtures import (  # noqa: F401  (fixtures)
 
 from crosswatch_trakt.features.chunks import sizer_for
 from crosswatch_trakt.features.history import HistoryFeature
+from crosswatch_trakt.features.ratings import RatingsFeature
 from crosswatch_trakt.features.watchlist import WatchlistFeature
 from crosswatch_trakt.hostspec import HostContext
 from crosswatch_trakt.testing import FakeTrakt, Fault
@@ -188,6 +190,7 @@ def test_watchlist_upserts_resend_in_smaller_chunks(
     accounted(result, 600)
     assert result["count"] == 600
     assert result["stats"]["ambiguous_resends"] == 1
+    assert result["stats"]["ambiguous_writes"] == 1
     assert sizes(fake_trakt, "/sync/watchlist") == [500, 250, 250, 100]
     assert len(fake_trakt.users["alice"].watchlist) == 600
 
@@ -211,3 +214,61 @@ def test_slow_large_bodies_time_out_and_the_chunks_shrink(
     # the timed-out body is logged when the emulator finishes it, so compare as a multiset
     assert sorted(sizes(fake_trakt, "/sync/watchlist")) == [20, 20, 20, 40]
     assert len(fake_trakt.users["alice"].watchlist) == 60
+
+
+def test_a_timed_out_write_is_read_back_and_the_next_chunks_shrink(
+    fake_trakt: FakeTrakt,
+    host_context: HostContext,
+    history: HistoryFeature,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The first 500 plays land but the answer times out: read back, confirmed, then 250s."""
+    session = history.account.session
+    original = session.http.request
+    timed_out: list[str] = []
+
+    def request(method: str, url: str, **kw: Any) -> Any:
+        answer = original(method, url, **kw)
+        if method == "POST" and url.endswith("/sync/history") and not timed_out:
+            timed_out.append(url)  # Trakt applied it; the client stopped waiting
+            raise requests.ReadTimeout("read timed out (test)")
+        return answer
+
+    monkeypatch.setattr(session.http, "request", request)
+    result = history.add(plays(movies(fake_trakt, 1000)), host_context, False)
+    accounted(result, 1000)
+    assert result["count"] == 1000
+    assert result["stats"]["ambiguous_writes"] == 1
+    assert result["stats"]["reconciled"] == 500
+    assert sizes(fake_trakt, "/sync/history") == [500, 250, 250]
+    assert play_count(fake_trakt) == 1000
+    assert duplicates(fake_trakt) == 0
+
+
+def test_collection_entries_resend_in_smaller_chunks(
+    fake_trakt: FakeTrakt, host_context: HostContext, history: HistoryFeature
+) -> None:
+    """A refused collection body of 500 is sent once more as 250s: all 600 movies collected."""
+    fake_trakt.faults.add(Fault(method="POST", path="/sync/collection", status=502, over=300))
+    result = history.add(plays(movies(fake_trakt, 600)), host_context, False)
+    assert result["count"] == 600
+    assert result["stats"]["collection"]["added"] == 600
+    assert result["stats"]["collection"]["error"] is None
+    assert result["stats"]["collection"]["ambiguous_writes"] == 1
+    assert sizes(fake_trakt, "/sync/collection") == [500, 250, 250, 100]
+    assert len(fake_trakt.users["alice"].collection) == 600
+
+
+def test_nested_ratings_count_by_entry(fake_trakt: FakeTrakt, host_context: HostContext) -> None:
+    """Ratings of 150 episodes known only by show ids and numbers go 100 to a body, then 50."""
+    show = fake_trakt.catalog.add_show("Rated Show", 2003, {"tvdb": 4444}, {1: 150})
+    items = [
+        {"type": "episode", "show_ids": {"tvdb": 4444}, "season": ep.season,
+         "episode": ep.number, "rating": 7, "rated_at": "2025-05-01T10:00:00Z"}
+        for ep in show.episodes()
+    ]  # fmt: skip
+    result = RatingsFeature(account_for(host_context)).add(items, host_context, False)
+    accounted(result, 150)
+    assert result["count"] == 150
+    assert sizes(fake_trakt, "/sync/ratings") == [100, 50]
+    assert len(fake_trakt.users["alice"].ratings) == 150

@@ -66,7 +66,7 @@ def add_collections(
     entries = collection_entries(plays, toggles, earlier)
     if dry_run:
         return {"planned": len(entries), "error": None}
-    stats: dict[str, Any] = dict.fromkeys((*COUNTS, "not_found"), 0)
+    stats: dict[str, Any] = dict.fromkeys((*COUNTS, "not_found", "ambiguous_writes"), 0)
     stats["error"] = None
     queue = Chunks.of(entries, sizer_for(account, PATH), lambda entry: nests(entry.media))
     while queue:
@@ -76,6 +76,7 @@ def add_collections(
             answer = account.session.post_json(PATH, body.json, feature=FEATURE)
         except AmbiguousWrite as exc:
             queue.sizer.lost()
+            stats["ambiguous_writes"] += 1
             if sends + 1 < UPSERT_SENDS:  # an upsert: send it once more, in smaller chunks
                 account.session.log(FEATURE).warning("collection.ambiguous_resend")
                 queue.again(chunk, sends + 1)
