@@ -1,10 +1,12 @@
 """The deadline of one request: connect and the whole answer, even from a trickling server.
 
 ``requests``' ``timeout`` bounds each socket read, not the request: a server that sends its
-headers and then one byte every few seconds keeps a read alive forever. ``fetch`` sends with
-each read bounded by ``min(timeout, deadline)``, then reads the body under a ``Watchdog``: a
-timer that shuts the socket down when the deadline passes, so the blocked read ends and the
-request fails as ``Stalled`` (a ``requests.Timeout``: a GET is retried, a write is ambiguous).
+status line, headers or body one byte every few seconds keeps a read alive forever. ``fetch``
+sends with each read bounded by ``min(timeout, deadline)`` and runs the whole request under a
+``Watchdog``: a timer that shuts the connection's socket down when the deadline passes, so
+the blocked read ends and the request fails as ``Stalled`` (a ``requests.Timeout``: a GET is
+retried, a write is ambiguous). The socket is handed to the watchdog by the connection
+classes ``install`` puts into the session's pools, as soon as the answer is awaited.
 
 ``describe`` says in words why a request got no answer: refused, timed out or stalled.
 """
@@ -12,15 +14,20 @@ request fails as ``Stalled`` (a ``requests.Timeout``: a GET is retried, a write 
 from __future__ import annotations
 
 import contextlib
+import socket
 import threading
-import time
 from typing import Any
 
 import attrs
 import requests
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import MaxRetryError, NameResolutionError, NewConnectionError
 
-__all__ = ["Stalled", "Watchdog", "describe", "fetch"]
+__all__ = ["Stalled", "Watchdog", "describe", "fetch", "install"]
+
+#: the watchdog of the request this thread is making (set by ``fetch``)
+_ACTIVE = threading.local()
 
 
 class Stalled(requests.Timeout):
@@ -34,30 +41,87 @@ class Stalled(requests.Timeout):
 
 @attrs.define
 class Watchdog:
-    """Shut a response's socket down once ``seconds`` (real time) have passed."""
+    """Shut the watched socket down once ``seconds`` (real time) have passed."""
 
     seconds: float
     fired: bool = False
+    _sock: socket.socket | None = attrs.field(default=None, repr=False)
     _timer: threading.Timer | None = attrs.field(default=None, repr=False)
+    _lock: threading.Lock = attrs.field(factory=threading.Lock, repr=False)
 
-    def arm(self, response: requests.Response) -> None:
-        """Start the timer for ``response``'s body."""
-        raw: Any = response.raw
-
-        def fire() -> None:
-            self.fired = True
-            # the read may have finished or released the connection meanwhile: nothing to stop
-            with contextlib.suppress(ValueError, RuntimeError, OSError):
-                raw.shutdown()
-
-        self._timer = threading.Timer(max(self.seconds, 0.0), fire)
+    def arm(self) -> None:
+        """Start the timer."""
+        self._timer = threading.Timer(max(self.seconds, 0.0), self._fire)
         self._timer.daemon = True
         self._timer.start()
 
+    def watch(self, sock: socket.socket | None) -> None:
+        """Watch ``sock`` (the connection the answer comes on); shut it at once if late."""
+        with self._lock:
+            self._sock = sock
+            late = self.fired
+        if late:
+            _shut(sock)
+
     def disarm(self) -> None:
-        """Stop the timer (the body arrived in time, or the request failed otherwise)."""
+        """Stop the timer (the answer arrived in time, or the request failed otherwise)."""
         if self._timer is not None:
             self._timer.cancel()
+        with self._lock:
+            self._sock = None
+
+    def _fire(self) -> None:
+        with self._lock:
+            self.fired = True
+            sock = self._sock
+        _shut(sock)
+
+
+def _shut(sock: socket.socket | None) -> None:
+    # the socket may be closed already (the answer completed meanwhile): nothing to stop
+    if sock is not None:
+        with contextlib.suppress(OSError):
+            sock.shutdown(socket.SHUT_RDWR)
+
+
+def _hand_over(conn: HTTPConnection) -> None:
+    dog = getattr(_ACTIVE, "dog", None)
+    if dog is not None:
+        dog.watch(conn.sock)
+
+
+class _Connection(HTTPConnection):
+    """An HTTP connection whose socket the active watchdog watches while the answer comes."""
+
+    def getresponse(self) -> Any:
+        """Hand the socket to the watchdog, then read the status line and headers."""
+        _hand_over(self)
+        return super().getresponse()
+
+
+class _TLSConnection(HTTPSConnection):
+    """An HTTPS connection whose socket the active watchdog watches while the answer comes."""
+
+    def getresponse(self) -> Any:
+        """Hand the socket to the watchdog, then read the status line and headers."""
+        _hand_over(self)
+        return super().getresponse()
+
+
+class _Pool(HTTPConnectionPool):
+    ConnectionCls = _Connection
+
+
+class _TLSPool(HTTPSConnectionPool):
+    ConnectionCls = _TLSConnection
+
+
+def install(http: requests.Session) -> None:
+    """Make ``http``'s pools use connections the request deadline can stop."""
+    for adapter in http.adapters.values():
+        manager = getattr(adapter, "poolmanager", None)
+        if manager is not None:
+            manager.pool_classes_by_scheme = {"http": _Pool, "https": _TLSPool}
 
 
 def fetch(
@@ -71,24 +135,26 @@ def fetch(
     **kwargs: Any,
 ) -> requests.Response:
     """Send one request and read its whole answer within ``deadline`` seconds, or raise."""
-    started = time.monotonic()
-    per_read = min(timeout, deadline)
-    response = http.request(
-        method, url, timeout=per_read, stream=True, allow_redirects=False, **kwargs
-    )
-    dog = Watchdog(deadline - (time.monotonic() - started))
-    dog.arm(response)
+    dog = Watchdog(deadline)
+    _ACTIVE.dog = dog
+    dog.arm()
     try:
+        response = http.request(
+            method,
+            url,
+            timeout=min(timeout, deadline),
+            stream=True,
+            allow_redirects=False,
+            **kwargs,
+        )
         response.content  # noqa: B018 - reads the body under the watchdog
     except requests.RequestException:
         if dog.fired:
-            response.close()
             raise Stalled(host, deadline) from None
         raise
     finally:
+        _ACTIVE.dog = None
         dog.disarm()
-    if dog.fired:  # the last byte and the shutdown crossed: the answer is whole, keep it
-        response.close()
     return response
 
 

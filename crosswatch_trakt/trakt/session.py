@@ -35,7 +35,7 @@ from crosswatch_trakt.support.clock import Clock
 from crosswatch_trakt.support.contract import ProgressEvent
 from crosswatch_trakt.support.log import get_logger
 from crosswatch_trakt.trakt.answers import is_html, json_body, never_sent, transport_error
-from crosswatch_trakt.trakt.deadline import describe, fetch
+from crosswatch_trakt.trakt.deadline import describe, fetch, install
 from crosswatch_trakt.trakt.pagination import PageInfo, ReadNotes, collect_pages, iter_pages
 from crosswatch_trakt.trakt.retry import (
     HTML_429_PAUSE,
@@ -118,6 +118,7 @@ class TraktSession:
         return cls(config, clock, Throttle.from_config(config.rate_limit, clock), retry)
 
     def __attrs_post_init__(self) -> None:
+        install(self.http)
         self.http.headers.update(
             {
                 "Content-Type": "application/json",

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from crosswatch_trakt.config import TraktConfig
-from crosswatch_trakt.errors import TransportError
+from crosswatch_trakt.errors import AmbiguousWrite, TransportError
 from crosswatch_trakt.testing import VirtualClock
 from crosswatch_trakt.trakt.account import TraktAccount
 
@@ -22,7 +22,11 @@ HEADERS = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length:
 
 
 class Server:
-    """A loopback server that answers each connection with ``mode``: trickle or silent."""
+    """A loopback server answering each connection with ``mode``.
+
+    ``trickle``: headers, then the body a byte at a time; ``trickle_headers``: the status line
+    and headers a byte at a time; ``silent``: nothing.
+    """
 
     def __init__(self, mode: str) -> None:
         self.mode = mode
@@ -47,7 +51,16 @@ class Server:
     def _answer(self, conn: socket.socket) -> None:
         with conn:
             conn.recv(65536)
-            if self.mode == "trickle":
+            if self.mode == "trickle_headers":
+                # the status line and headers one byte every 0.05 s: never a whole answer
+                for byte in HEADERS * 50:
+                    if self.stop.wait(0.05):
+                        return
+                    try:
+                        conn.sendall(bytes([byte]))
+                    except OSError:
+                        return
+            elif self.mode == "trickle":
                 conn.sendall(HEADERS)
                 # one byte every 0.05 s: each read is quick, the answer never completes in time
                 while not self.stop.wait(0.05):
@@ -88,7 +101,9 @@ def _account(base: str, tmp_path: Path) -> tuple[TraktAccount, VirtualClock]:
 
 
 @pytest.mark.parametrize(
-    ("server", "said"), [("trickle", "stalled"), ("silent", "timed out")], indirect=["server"]
+    ("server", "said"),
+    [("trickle", "stalled"), ("trickle_headers", "stalled"), ("silent", "timed out")],
+    indirect=["server"],
 )
 def test_slow_server_fails_within_its_deadline(server: Server, said: str, tmp_path: Path) -> None:
     """A trickling or silent server fails after the retry cap, naming the host and the cause."""
@@ -121,3 +136,14 @@ def test_default_budget_gives_up_in_about_a_minute() -> None:
     config = TraktConfig(client_id="cid")
     assert config.request_deadline_seconds == 60
     assert config.unreachable_retry_seconds == 60
+
+
+@pytest.mark.parametrize("server", ["trickle", "trickle_headers"], indirect=True)
+def test_trickled_write_is_ambiguous_not_hanging(server: Server, tmp_path: Path) -> None:
+    """A write whose answer trickles is given up at the deadline and reported ambiguous."""
+    account, _ = _account(f"http://127.0.0.1:{server.port}", tmp_path)
+    with pytest.raises(AmbiguousWrite) as raised:
+        account.session.post_json("/sync/history", {"movies": []}, feature="history")
+    assert "stalled" in str(raised.value)
+    assert raised.value.may_still_apply
+    assert server.connections == 1  # a write that may have landed is never resent
