@@ -197,6 +197,8 @@ def _sentence(error: TraktError, code: int) -> str:
     if code == LOGIN_REQUIRED and "crosswatch-trakt login" not in text:
         return f"{text} Run crosswatch-trakt login."
     if isinstance(error, StateError):
+        if "run again" in text:  # it names the path and the fix already
+            return f"{text} (the state folder is --state-dir)."
         return f"{text}: check --state-dir and its permissions."
     if isinstance(error, TransportError):
         if "check the network" in text.lower():

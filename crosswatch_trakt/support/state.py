@@ -53,6 +53,8 @@ def state_error(action: str, path: Path, exc: OSError) -> StateError:
         fix = "free space on that disk"
     elif exc.errno == 30:  # EROFS
         fix = "move the state folder to a writable disk"
+    elif isinstance(exc, (FileExistsError, NotADirectoryError)):
+        fix = "a file is in the way of the folder: move it or choose another state folder"
     else:
         fix = "check the state folder and its disk"
     return StateError(f"cannot {action} {path}: {reason}; {fix}, then run again")

@@ -1,0 +1,66 @@
+"""The command under the faults of issue 16: bad state folders, full disks, wrong secrets."""
+
+from __future__ import annotations
+
+import errno
+import os
+from pathlib import Path
+
+import pytest
+
+from crosswatch_trakt.support.state import StateStore
+from crosswatch_trakt.testing import FakeTrakt
+from tests.cli.conftest import Runner
+
+
+def test_login_into_an_uncreatable_folder_fails_before_the_code(
+    emulator_env: FakeTrakt, cli: Runner, state_dir: Path
+) -> None:
+    """login checks the state folder first: exit 2, one sentence, no code shown, no request."""
+    state_dir.write_text("a file where the state folder should be")
+    ran = cli("login")
+    assert ran.code == 2
+    assert "enter the code" not in ran.out
+    assert str(state_dir) in ran.err
+    assert "Traceback" not in ran.err
+    assert emulator_env.log_count(method="POST", path="/oauth/device/code") == 0
+
+
+def test_full_disk_is_a_clean_state_error(
+    logged_in: FakeTrakt, cli: Runner, state_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A full disk while saving the cache ends the command with exit 2 and the fix, no traceback."""
+
+    def full(self: StateStore, path: Path, payload: str) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+
+    monkeypatch.setattr(StateStore, "_write_file", full)
+    ran = cli("snapshot", "watchlist")
+    assert ran.code == 2
+    assert "free space" in ran.err
+    assert str(state_dir) in ran.err
+    assert "Traceback" not in ran.err
+
+
+def test_wrong_client_secret_stops_login_at_once(
+    emulator_env: FakeTrakt, cli: Runner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With a wrong client secret login stops at the first poll and names invalid_client."""
+    monkeypatch.setenv("TRAKT_CLIENT_SECRET", "not-the-secret")
+    ran = cli("login")
+    assert ran.code == 3
+    assert "invalid_client" in ran.err
+    assert "not-the-secret" not in ran.out + ran.err
+    assert emulator_env.log_count(method="POST", path="/oauth/device/token") == 1
+
+
+def test_world_writable_config_file_warns(
+    emulator_env: FakeTrakt, cli: Runner, tmp_path: Path
+) -> None:
+    """A config file anyone may write gets a warning with the chmod that fixes it."""
+    config = tmp_path / "trakt.toml"
+    config.write_text("")
+    config.chmod(0o666)
+    ran = cli("--config", str(config), "status")
+    assert "state.shared_writable" in ran.err
+    assert f"chmod go-w {config}" in ran.err
