@@ -5,8 +5,8 @@ status line, headers or body one byte every few seconds keeps a read alive forev
 sends with each read bounded by ``min(timeout, deadline)`` and runs the whole request under a
 ``Watchdog``: a timer that shuts the connection's socket down when the deadline passes, so
 the blocked read ends and the request fails as ``Stalled`` (a ``requests.Timeout``: a GET is
-retried, a write is ambiguous). The socket is handed to the watchdog by the connection
-classes ``install`` puts into the session's pools, as soon as the answer is awaited.
+retried, a write is ambiguous). The connection is handed to the watchdog by the pool classes
+``install`` puts into the session's pool manager, before the request is sent on it.
 
 ``describe`` says in words why a request got no answer: refused, timed out or stalled.
 """
@@ -20,7 +20,6 @@ from typing import Any
 
 import attrs
 import requests
-from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import MaxRetryError, NameResolutionError, NewConnectionError
 
@@ -45,7 +44,7 @@ class Watchdog:
 
     seconds: float
     fired: bool = False
-    _sock: socket.socket | None = attrs.field(default=None, repr=False)
+    _conn: Any = attrs.field(default=None, repr=False)
     _timer: threading.Timer | None = attrs.field(default=None, repr=False)
     _lock: threading.Lock = attrs.field(factory=threading.Lock, repr=False)
 
@@ -55,65 +54,57 @@ class Watchdog:
         self._timer.daemon = True
         self._timer.start()
 
-    def watch(self, sock: socket.socket | None) -> None:
-        """Watch ``sock`` (the connection the answer comes on); shut it at once if late."""
+    def watch(self, conn: Any) -> None:
+        """Watch ``conn`` (the connection the request goes on); shut it at once if late."""
         with self._lock:
-            self._sock = sock
+            self._conn = conn
             late = self.fired
         if late:
-            _shut(sock)
+            _shut(conn)
 
     def disarm(self) -> None:
         """Stop the timer (the answer arrived in time, or the request failed otherwise)."""
         if self._timer is not None:
             self._timer.cancel()
         with self._lock:
-            self._sock = None
+            self._conn = None
 
     def _fire(self) -> None:
         with self._lock:
             self.fired = True
-            sock = self._sock
-        _shut(sock)
+            conn = self._conn
+        _shut(conn)
 
 
-def _shut(sock: socket.socket | None) -> None:
-    # the socket may be closed already (the answer completed meanwhile): nothing to stop
-    if sock is not None:
+def _shut(conn: Any) -> None:
+    """Shut the socket of ``conn`` (connected by now, or not yet: then nothing to stop)."""
+    sock = getattr(conn, "sock", None)
+    if isinstance(sock, socket.socket):
+        # the socket may be closed already (the answer completed meanwhile): nothing to stop
         with contextlib.suppress(OSError):
             sock.shutdown(socket.SHUT_RDWR)
 
 
-def _hand_over(conn: HTTPConnection) -> None:
-    dog = getattr(_ACTIVE, "dog", None)
-    if dog is not None:
-        dog.watch(conn.sock)
-
-
-class _Connection(HTTPConnection):
-    """An HTTP connection whose socket the active watchdog watches while the answer comes."""
-
-    def getresponse(self) -> Any:
-        """Hand the socket to the watchdog, then read the status line and headers."""
-        _hand_over(self)
-        return super().getresponse()
-
-
-class _TLSConnection(HTTPSConnection):
-    """An HTTPS connection whose socket the active watchdog watches while the answer comes."""
-
-    def getresponse(self) -> Any:
-        """Hand the socket to the watchdog, then read the status line and headers."""
-        _hand_over(self)
-        return super().getresponse()
-
-
 class _Pool(HTTPConnectionPool):
-    ConnectionCls = _Connection
+    """A pool that hands each request's connection to this thread's active watchdog."""
+
+    def _make_request(self, conn: Any, *args: Any, **kwargs: Any) -> Any:
+        _hand_over(conn)
+        return super()._make_request(conn, *args, **kwargs)
 
 
 class _TLSPool(HTTPSConnectionPool):
-    ConnectionCls = _TLSConnection
+    """The HTTPS twin of ``_Pool``."""
+
+    def _make_request(self, conn: Any, *args: Any, **kwargs: Any) -> Any:
+        _hand_over(conn)
+        return super()._make_request(conn, *args, **kwargs)
+
+
+def _hand_over(conn: Any) -> None:
+    dog = getattr(_ACTIVE, "dog", None)
+    if dog is not None:
+        dog.watch(conn)
 
 
 def install(http: requests.Session) -> None:
