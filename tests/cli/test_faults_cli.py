@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import json
 import os
 from pathlib import Path
 
@@ -64,3 +65,21 @@ def test_world_writable_config_file_warns(
     ran = cli("--config", str(config), "status")
     assert "state.shared_writable" in ran.err
     assert f"chmod go-w {config}" in ran.err
+
+
+def test_lone_surrogate_survives_import_and_export(
+    logged_in: FakeTrakt, cli: Runner, tmp_path: Path
+) -> None:
+    """A title with a lone surrogate is imported and exported without a crash."""
+    movie = logged_in.catalog.add_movie("Broken", 2001, {"tmdb": 880_001})
+    items = [{"type": "movie", "title": "Broken \ud83c", "year": 2001, "ids": {"tmdb": 880_001}}]
+    path = tmp_path / "watchlist.json"
+    path.write_text(json.dumps(items))  # ASCII JSON: the surrogate is the escape \\ud83c
+    ran = cli("import", str(path), "--features", "watchlist", "-v")
+    assert ran.code == 0, ran.err
+    assert len(logged_in.users["alice"].watchlist) == 1
+    backup = tmp_path / "backup.json"
+    exported = cli("export", "--features", "watchlist", "--out", str(backup))
+    assert exported.code == 0, exported.err
+    (saved,) = json.loads(backup.read_text())["features"]["watchlist"]
+    assert saved["ids"]["tmdb"] == movie.ids["tmdb"]
