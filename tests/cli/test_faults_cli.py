@@ -5,10 +5,13 @@ from __future__ import annotations
 import errno
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
+from crosswatch_trakt.support import locks
 from crosswatch_trakt.support.state import StateStore
 from crosswatch_trakt.testing import FakeTrakt
 from tests.cli.conftest import Runner
@@ -83,3 +86,65 @@ def test_lone_surrogate_survives_import_and_export(
     assert exported.code == 0, exported.err
     (saved,) = json.loads(backup.read_text())["features"]["watchlist"]
     assert saved["ids"]["tmdb"] == movie.ids["tmdb"]
+
+
+DRIVER = """
+import sys
+from crosswatch_trakt.cli.main import main
+from crosswatch_trakt.testing import VirtualClock
+sys.exit(main(sys.argv[2:], clock=VirtualClock(start=float(sys.argv[1]))))
+"""
+
+
+def test_two_import_processes_leave_no_duplicate(
+    logged_in: FakeTrakt, state_dir: Path, tmp_path: Path
+) -> None:
+    """Issue 16's repro: two import processes of the same 300 plays add each play once.
+
+    One run confirms the plays, the other books them skipped (it re-read after waiting);
+    before the writer lock both said "300 confirmed" and the account doubled.
+    """
+    fake = logged_in
+    movies = [fake.catalog.add_movie(f"Twice {i}", 2001, {"tmdb": 890_000 + i}) for i in range(300)]
+    plays = [
+        {
+            "type": "movie",
+            "title": m.title,
+            "year": 2001,
+            "ids": {"tmdb": m.ids["tmdb"]},
+            "watched_at": f"2025-11-{1 + i // 600:02d}T{8 + i % 600 // 60:02d}:{i % 60:02d}:00Z",
+        }
+        for i, m in enumerate(movies)
+    ]
+    path = tmp_path / "plays.json"
+    path.write_text(json.dumps({"history": plays}))
+    before = len(fake.users["alice"].history)
+    argv = ["--state-dir", str(state_dir), "import", str(path), "--json"]
+    command = [sys.executable, "-c", DRIVER, str(fake.clock.time()), *argv]
+    # hold the history lock while both start, so both plan 300 adds and then wait for it
+    with locks.writer_lock(state_dir, "history", wait_seconds=1):
+        outs = [(tmp_path / f"out-{n}.json").open("w") for n in range(2)]
+        runs = [
+            subprocess.Popen(command, stdout=out, stderr=subprocess.PIPE, text=True) for out in outs
+        ]
+        for run in runs:
+            assert run.stderr is not None
+            seen = ""
+            while "state.writer_waiting" not in seen:
+                line = run.stderr.readline()
+                assert line, f"the run ended before waiting: {seen}"
+                seen += line
+            assert f"pid {os.getpid()}" in seen
+    reports = []
+    for n, run in enumerate(runs):
+        _, err = run.communicate(timeout=300)
+        outs[n].close()
+        assert run.returncode == 0, err
+        report = json.loads((tmp_path / f"out-{n}.json").read_text())
+        reports.append(report["features"]["history"])
+    assert all(r["plan"]["add"] == 300 for r in reports)  # both saw the plays missing
+    assert len(fake.users["alice"].history) == before + 300
+    confirmed = sorted(len(r["adds"]["confirmed_keys"]) for r in reports)
+    skipped = sorted(len(r["adds"]["skipped_keys"]) for r in reports)
+    assert confirmed == [0, 300]
+    assert skipped == [0, 300]
