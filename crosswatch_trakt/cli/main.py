@@ -12,6 +12,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from typing import Any
 
 import structlog
 
@@ -209,6 +210,14 @@ def _sentence(error: TraktError, code: int) -> str:
     return text
 
 
+def _escape_unencodable(*streams: Any) -> None:
+    """Print what the terminal cannot encode (a lone surrogate in a title) escaped, not crash."""
+    for stream in streams:
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
+
+
 def main(argv: Sequence[str] | None = None, *, clock: Clock | None = None) -> int:
     """Run ``crosswatch-trakt`` with ``argv`` and return the exit code.
 
@@ -222,6 +231,7 @@ def main(argv: Sequence[str] | None = None, *, clock: Clock | None = None) -> in
     if args.command is None:
         parser.print_help(sys.stderr)
         return USAGE
+    _escape_unencodable(sys.stdout, sys.stderr)
     progress = Progress(sys.stderr, quiet=args.quiet)
     stdin = getattr(sys.stdin, "buffer", None)
     runtime = Runtime(

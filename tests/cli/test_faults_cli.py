@@ -148,3 +148,23 @@ def test_two_import_processes_leave_no_duplicate(
     skipped = sorted(len(r["adds"]["skipped_keys"]) for r in reports)
     assert confirmed == [0, 300]
     assert skipped == [0, 300]
+
+
+def test_lone_surrogate_in_a_reported_title_does_not_crash_the_output(
+    logged_in: FakeTrakt, state_dir: Path, tmp_path: Path
+) -> None:
+    """An unresolved item's title with a lone surrogate is printed escaped, not a traceback."""
+    path = tmp_path / "watchlist.json"
+    path.write_text(json.dumps([{"type": "movie", "title": "Broken \ud83c"}]))
+    argv = ["--state-dir", str(state_dir), "import", str(path), "--features", "watchlist"]
+    ran = subprocess.run(
+        [sys.executable, "-c", DRIVER, str(logged_in.clock.time()), *argv],
+        capture_output=True,
+        env={**os.environ, "PYTHONIOENCODING": "utf-8"},  # strict, as on a UTF-8 terminal
+        timeout=120,
+        check=False,
+    )
+    assert b"Traceback" not in ran.stderr, ran.stderr.decode()
+    assert ran.returncode == 1
+    assert b"not_found" in ran.stdout
+    assert b"\\ud83c" in ran.stdout  # the title, with its lone surrogate escaped
