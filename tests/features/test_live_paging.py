@@ -81,9 +81,9 @@ def test_inexact_item_count_is_reported_not_fatal(
 def test_inexact_counts_force_full_walks_and_stay_exact(
     pm: pluggy.PluginManager, account_300_600: FakeTrakt, host_context: HostContext
 ) -> None:
-    """After a walk whose count was off, a changed type is re-read in full (never trusted)."""
+    """A count one short hides a deep new play from counting: the type is re-read in full."""
     fake = account_300_600
-    fake.paging = PagingQuirks(item_count_offset=-3, paths=frozenset({"/sync/history/movies"}))
+    fake.paging = PagingQuirks(item_count_offset=-1, paths=frozenset({"/sync/history/movies"}))
     index(pm, "history", host_context)
     movie = next(p.media for p in fake.users["alice"].history.values() if p.media.type == "movie")
     fake.add_play("alice", movie, "2020-02-02T10:00:00Z")  # deep in the list, not on top
