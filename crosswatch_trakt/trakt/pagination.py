@@ -189,12 +189,14 @@ def iter_pages(
             raise IncompleteRead(
                 f"Trakt answered page {page} of {path} with something else than a list."
             )
+        info = _page_info(response, page, asked)
         if rows and rows == previous:
+            if info.page_count is not None and page > info.page_count:
+                return  # a page past the count, asked because the item count said more
             raise IncompleteRead(
                 f"Trakt answered page {page} of {path} with the rows of page {page - 1}; "
                 "the list cannot be walked, nothing was returned."
             )
-        info = _page_info(response, page, asked)
         if first is None:
             first = info
         elif _changed(first, info):

@@ -25,12 +25,16 @@ class Listing:
     item_count: int | None = None
     #: an unpaged request gets every row on one page (``pagination optional``, #919)
     optional: bool = False
+    #: a page past the last answers the last page again (some servers clamp ``page``)
+    clamp: bool = False
 
     def answer(self, args: Mapping[str, str]) -> tuple[list[dict[str, Any]], dict[str, str]]:
         """Return the rows and headers the live API sends for a request with ``args``."""
         unpaged = self.optional and "page" not in args and "limit" not in args
         limit = max(1, len(self.rows)) if unpaged else self.limit
         page = int(args.get("page", "1"))
+        if self.clamp:
+            page = min(page, max(1, -(-len(self.rows) // limit)))
         rows = self.rows[(page - 1) * limit : page * limit]
         values = {
             "Page": page,

@@ -13,6 +13,7 @@ import pluggy
 import pytest
 import requests
 
+from crosswatch_trakt.errors import IncompleteRead
 from crosswatch_trakt.testing import FakeTrakt
 from crosswatch_trakt.testing.catalog import Episode, Movie
 from crosswatch_trakt.testing.responses import PagingQuirks
@@ -89,6 +90,26 @@ def test_wrong_item_count_is_reported_not_fatal(
     assert len(index(pm, "watchlist", context)) == 583
     noted = account_for(context).session.reads.state()
     assert noted["recent"] == [{"path": "/sync/watchlist", "rows": 583, "item_count": item_count}]
+
+
+def test_count_past_the_last_full_page_is_not_fatal(pm: pluggy.PluginManager, serve: Serve) -> None:
+    """500 rows counted as 510: the page past the count repeats the last (clamped), not fatal."""
+    rows = rec.synthetic_watchlist(500)
+    app, context = serve({"/sync/watchlist": Listing(rows, item_count=510, clamp=True)})
+    assert len(index(pm, "watchlist", context)) == 500
+    assert [args["page"] for path, args in app.requests if path == "/sync/watchlist"] == [
+        "1",
+        "2",
+        "3",
+    ]
+
+
+def test_a_page_that_repeats_without_counts_fails(pm: pluggy.PluginManager, serve: Serve) -> None:
+    """Without counts, a full page answered again for the next page raises instead of looping."""
+    rows = rec.synthetic_watchlist(250)
+    _app, context = serve({"/sync/watchlist": Listing(rows, headers=("Page", "Limit"), clamp=True)})
+    with pytest.raises(IncompleteRead):
+        index(pm, "watchlist", context)
 
 
 # -- the emulator answers the same requests in the same shape --------------------------------
