@@ -17,8 +17,9 @@ from crosswatch_trakt.support.clock import Clock
 from crosswatch_trakt.testing.builders import seed_demo, seed_sized
 from crosswatch_trakt.testing.fake import FakeTrakt
 from crosswatch_trakt.testing.faults import KINDS, Fault
+from crosswatch_trakt.testing.responses import PagingQuirks
 
-__all__ = ["add_arguments", "build_fake", "parse_fault", "start"]
+__all__ = ["add_arguments", "build_fake", "parse_fault", "parse_paging", "start"]
 
 FAULT_HELP = (
     "inject a fault, e.g. 'kind=status,status=503,method=GET,path=/sync/watchlist,times=2' "
@@ -64,6 +65,33 @@ def parse_fault(spec: str) -> Fault:
         raise argparse.ArgumentTypeError(f"{exc}; kinds: {', '.join(KINDS)}") from exc
 
 
+PAGING_HELP = (
+    "bend paginated answers like the live API, e.g. 'drop_counts,item_count_offset=10' "
+    "(keys: drop_counts, drop_type, item_count_offset=N, filter_every=N, unpaged_limit=N)"
+)
+
+
+def parse_paging(spec: str) -> PagingQuirks:
+    """Return the ``PagingQuirks`` of ``name[=value],...`` (``argparse`` type)."""
+    fields: dict[str, Any] = {}
+    flags = {"drop_counts", "drop_type"}
+    numbers = {"item_count_offset", "filter_every", "unpaged_limit"}
+    for part in filter(None, (piece.strip() for piece in spec.split(","))):
+        key, sep, text = part.partition("=")
+        key = key.strip()
+        try:
+            if key in flags and not sep:
+                fields[key] = True
+            elif key in numbers and sep:
+                fields[key] = int(text)
+            else:
+                raise ValueError("unknown switch")
+        except ValueError as exc:
+            message = f"bad paging part {part!r} ({exc}): {PAGING_HELP}"
+            raise argparse.ArgumentTypeError(message) from exc
+    return PagingQuirks(**fields)
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Add the serving, seeding and fault options to ``parser``."""
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
@@ -80,6 +108,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="an empty account on the same catalogue (with --size: the same synthetic titles)",
     )  # fmt: skip
     parser.add_argument("--no-rate-limits", action="store_true", help="do not enforce them")
+    parser.add_argument(
+        "--edge-limits", action="store_true",
+        help="limit like Trakt's edge: no X-Ratelimit, HTML 429 and a 5-minute block",
+    )  # fmt: skip
+    parser.add_argument("--paging", type=parse_paging, default=None, help=PAGING_HELP)
     parser.add_argument(
         "--no-auto-approve", action="store_true", help="device logins wait for approval"
     )
@@ -105,6 +138,7 @@ def build_fake(args: argparse.Namespace, clock: Clock, **options: Any) -> FakeTr
     fake = FakeTrakt(
         clock=clock,
         rate_limits=not args.no_rate_limits,
+        edge_rate_limits=getattr(args, "edge_limits", False),
         auto_approve=None if args.no_auto_approve else args.user,
         **options,
     )
@@ -114,4 +148,6 @@ def build_fake(args: argparse.Namespace, clock: Clock, **options: Any) -> FakeTr
         seed_demo(fake, args.user, empty=args.empty)
     for fault in args.fault:
         fake.faults.add(fault)
+    if getattr(args, "paging", None) is not None:
+        fake.paging = args.paging
     return fake

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 from typing import Any
 
@@ -9,6 +10,7 @@ import pytest
 import requests
 
 from crosswatch_trakt.testing import FakeTrakt, VirtualClock
+from crosswatch_trakt.testing.launch import add_arguments, build_fake, parse_paging
 from crosswatch_trakt.testing.responses import PagingQuirks
 
 from .client import Api
@@ -141,3 +143,17 @@ def test_authorization_code_grant(fake_trakt: FakeTrakt) -> None:
     assert ok.status_code == 200
     assert ok.json()["token_type"] == "bearer"
     assert requests.post(url, json=good, headers=headers, timeout=5).status_code == 400
+
+
+def test_command_line_switches_for_the_live_shapes() -> None:
+    """``--edge-limits`` and ``--paging`` set the emulator's edge limits and paging quirks."""
+    parser = argparse.ArgumentParser()
+    add_arguments(parser)
+    args = parser.parse_args(["--edge-limits", "--paging", "drop_counts,item_count_offset=10"])
+    fake = build_fake(args, VirtualClock())
+    assert fake.edge_rate_limits
+    assert fake.paging == PagingQuirks(drop_counts=True, item_count_offset=10)
+    assert parse_paging("filter_every=7,drop_type").filter_every == 7
+    for bad in ("colour", "drop_counts=1", "filter_every=x"):
+        with pytest.raises(argparse.ArgumentTypeError):
+            parse_paging(bad)
