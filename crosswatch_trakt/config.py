@@ -50,6 +50,15 @@ def _page_size(instance: object, attribute: attrs.Attribute[Any], value: int) ->
         raise ConfigError(attribute.name, f"must be an integer from 1 to 250, got {value!r}")
 
 
+def _unknown_when_zero(value: Any) -> Any:
+    """CrossWatch writes ``expires_at: 0`` (and empty strings) for "unknown": not expired."""
+    if value == 0 and not isinstance(value, bool):
+        return None
+    if value == "":
+        return None
+    return value
+
+
 def _is_loopback(host: str) -> bool:
     if host == "localhost":
         return True
@@ -102,8 +111,8 @@ class TraktConfig:
     client_secret: str = attrs.field(default="", repr=False)
     access_token: str | None = attrs.field(default=None, repr=False)
     refresh_token: str | None = attrs.field(default=None, repr=False)
-    expires_at: float | None = None
-    token_created_at: float | None = None
+    expires_at: float | None = attrs.field(default=None, converter=_unknown_when_zero)
+    token_created_at: float | None = attrs.field(default=None, converter=_unknown_when_zero)
     base_url: str = attrs.field(default="https://api.trakt.tv", validator=_url)
     auth_url: str = attrs.field(default="https://auth.trakt.tv", validator=_url)
     redirect_uri: str = "urn:ietf:wg:oauth:2.0:oob"
@@ -117,6 +126,7 @@ class TraktConfig:
     #: the older single size: when set it is the size of every body kind
     write_chunk_size: int | None = attrs.field(default=None, validator=_positive_or_none)
     retry_total_seconds: float = attrs.field(default=600.0, validator=_positive)
+    max_retries: int = attrs.field(default=30, validator=_positive)
     refresh_margin_seconds: float = attrs.field(default=3600.0, validator=_positive)
     unresolved_backoff_seconds: float = attrs.field(default=7 * 86400.0, validator=_positive)
 
@@ -169,12 +179,29 @@ class PairOptions:
 
     @classmethod
     def from_pair(cls, pair: Mapping[str, Any] | None) -> PairOptions:
-        """Read ``pair["features"]``; a missing pair or feature gives the defaults."""
+        """Read ``pair["features"]``; a missing pair or feature gives the defaults.
+
+        A feature may be given as CrossWatch gives it: ``true``/``false`` (on or off, no
+        options) or a mapping with CrossWatch's own ``enable``, ``add`` and ``remove``
+        switches (the host acts on those; they are accepted without a warning) beside ours.
+        """
         features = (pair or {}).get("features") or {}
         if not isinstance(features, Mapping):
             raise ConfigError("pair.features", f"must be a mapping, got {features!r}")
-        history = features.get("history") or {}
+        history = _feature_options(features.get("history"), "pair.features.history")
         return cls(history=_build(HistoryOptions, history, "pair.features.history."))
+
+
+#: switches CrossWatch keeps in a pair's feature block; the host acts on them, not us
+HOST_FEATURE_SWITCHES = frozenset({"enable", "add", "remove"})
+
+
+def _feature_options(raw: Any, key: str) -> Mapping[str, Any]:
+    if raw is None or isinstance(raw, bool):
+        return {}
+    if not isinstance(raw, Mapping):
+        raise ConfigError(key, f"must be true, false or a mapping, got {raw!r}")
+    return {name: value for name, value in raw.items() if name not in HOST_FEATURE_SWITCHES}
 
 
 def _build(cls: type[T], mapping: Mapping[str, Any], prefix: str) -> T:

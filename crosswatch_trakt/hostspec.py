@@ -8,7 +8,8 @@ implements. A host loads it like this::
     pm.load_setuptools_entrypoints("crosswatch")
 
 Every provider plugin answers every hook and returns ``None`` when ``provider`` is not its
-own, so the ``firstresult`` hooks find the right plugin.
+own, so the ``firstresult`` hooks find the right plugin. ``provider_capabilities`` takes no
+``provider``: it returns every plugin's manifest, one list entry each.
 """
 
 from __future__ import annotations
@@ -61,9 +62,13 @@ __all__ = [
 # The hook specifications a CrossWatch provider plugin implements.
 
 
-@hookspec(firstresult=True)
+@hookspec
 def provider_capabilities() -> dict[str, Any] | None:
-    """Return this plugin's manifest (name, label, version, features, capabilities)."""
+    """Return this plugin's manifest (name, label, version, features, capabilities).
+
+    Not ``firstresult``: the hook takes no ``provider``, so the host gets a list with every
+    installed plugin's manifest and picks each provider by its ``name``.
+    """
 
 
 @hookspec(firstresult=True)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pluggy
 import pytest
 
 from crosswatch_trakt import plugin
 from crosswatch_trakt.errors import FeatureNotSupported
-from crosswatch_trakt.hostspec import HostContext
+from crosswatch_trakt.hostspec import HostContext, hookimpl
 
 
 @pytest.fixture
@@ -27,7 +28,7 @@ def test_entry_point_finds_the_plugin(pm: pluggy.PluginManager) -> None:
 
 def test_capabilities_manifest(pm: pluggy.PluginManager) -> None:
     """provider_capabilities returns the TRAKT manifest with playlists unsupported."""
-    manifest = pm.hook.provider_capabilities()
+    (manifest,) = pm.hook.provider_capabilities()
     assert manifest["name"] == "TRAKT"
     assert manifest["features"] == {
         "watchlist": True,
@@ -69,3 +70,19 @@ def test_host_context_repr_hides_config(tmp_path: Path) -> None:
     """HostContext's repr never shows the config mapping, which holds the tokens."""
     ctx = HostContext(config={"access_token": "sekrit-token"}, state_dir=tmp_path)
     assert "sekrit-token" not in repr(ctx)
+
+
+class PlexPlugin:
+    """A second provider plugin, as a host with Plex and Trakt installed has."""
+
+    @hookimpl
+    def provider_capabilities(self) -> dict[str, Any]:
+        """Return a Plex manifest."""
+        return {"name": "PLEX", "label": "Plex", "features": {"watchlist": True}}
+
+
+def test_capabilities_lists_every_plugin(pm: pluggy.PluginManager) -> None:
+    """With a Plex plugin beside this one, the host sees both manifests, not just the first."""
+    pm.register(PlexPlugin())
+    names = sorted(manifest["name"] for manifest in pm.hook.provider_capabilities())
+    assert names == ["PLEX", "TRAKT"]

@@ -112,6 +112,7 @@ class TraktSession:
             clock,
             total_seconds=config.retry_total_seconds,
             transport_seconds=config.unreachable_retry_seconds,
+            max_attempts=config.max_retries,
         )
         if random is not None:
             retry.random = random

@@ -1,0 +1,174 @@
+"""``TraktOps``: the object CrossWatch loads as a sync provider's ``OPS``.
+
+It runs the same features, the same account and the same state as the pluggy hooks; only
+the language differs (see ``docs/crosswatch.md``).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+import attrs
+
+from crosswatch_trakt import _version
+from crosswatch_trakt.crosswatch import hostconfig, results, shapes
+from crosswatch_trakt.crosswatch.hostkeys import HostKeys, host_keys
+from crosswatch_trakt.features import build_feature, check_feature
+from crosswatch_trakt.features.health import health
+from crosswatch_trakt.support.clock import Clock, SystemClock
+from crosswatch_trakt.support.contract import HostContext, Snapshot
+from crosswatch_trakt.trakt.account import account_for
+
+__all__ = ["CAPABILITIES", "FEATURES", "TraktOps"]
+
+FEATURES: Mapping[str, bool] = {
+    "watchlist": True,
+    "ratings": True,
+    "history": True,
+    "progress": False,
+    "playlists": False,
+}
+#: the manifest facts of ``provider_capabilities``, in the words CrossWatch's planner reads
+CAPABILITIES: Mapping[str, Any] = {
+    "bidirectional": True,
+    "provides_ids": True,
+    "index_semantics": "present",
+    "watchlist": {"removes": True},
+    "ratings": {
+        "types": {"movies": True, "shows": True, "seasons": True, "episodes": True},
+        "scale": [1, 10],
+        "upsert": True,
+        "unrate": True,
+        "from_date": True,
+    },
+    "history": {
+        "types": {"movies": True, "shows": False, "seasons": False, "episodes": True},
+        "watched_at": True,
+        "multiple_plays": True,
+        "upsert": True,
+        "remove": True,
+        "from_date": True,
+        "event_history": True,
+        "rewatches": {"read": True, "write": True, "account_gate": False},
+    },
+    "playlists": False,
+}
+#: the adapter's health words -> CrossWatch's
+_STATUS = {"ok": "ok", "degraded": "degraded", "down": "down", "auth_required": "auth_failed"}
+
+Environ = Callable[[], Mapping[str, str]]
+
+
+@attrs.define
+class TraktOps:
+    """CrossWatch's provider interface over the adapter's features."""
+
+    environ: Environ = attrs.field(default=lambda: os.environ, repr=False)
+    clock: Clock = attrs.field(factory=SystemClock, repr=False)
+    keys: Callable[[], HostKeys] = attrs.field(default=host_keys, repr=False)
+
+    def name(self) -> str:
+        """Return the provider name the host registers: ``TRAKT``."""
+        return "TRAKT"
+
+    def label(self) -> str:
+        """Return the provider's display name."""
+        return "Trakt"
+
+    def version(self) -> str:
+        """Return this package's version."""
+        return _version.__version__
+
+    def features(self) -> Mapping[str, bool]:
+        """Return which features this provider serves (playlists and progress: no)."""
+        return dict(FEATURES)
+
+    def capabilities(self) -> Mapping[str, Any]:
+        """Return the capabilities the host's planner reads."""
+        return dict(CAPABILITIES)
+
+    def is_configured(self, cfg: Mapping[str, Any]) -> bool:
+        """Return whether the ``trakt`` section has a client id and a login."""
+        section = cfg.get("trakt") if isinstance(cfg, Mapping) else None
+        if not isinstance(section, Mapping):
+            return False
+        login = section.get("access_token") or section.get("refresh_token")
+        return bool(str(section.get("client_id") or "").strip() and str(login or "").strip())
+
+    def _context(self, cfg: Mapping[str, Any]) -> HostContext:
+        return hostconfig.context_for(cfg, self.environ(), self.clock)
+
+    def build_index(self, cfg: Mapping[str, Any], *, feature: str) -> Snapshot:
+        """Return the complete present state of ``feature``, keyed as the host keys it."""
+        if not FEATURES.get(feature, False):
+            return {}
+        context = self._context(cfg)
+        snapshot = build_feature(feature, account_for(context)).index(context)
+        return shapes.to_host_snapshot(snapshot, feature, self.keys())
+
+    def add(
+        self,
+        cfg: Mapping[str, Any],
+        items: Iterable[Mapping[str, Any]],
+        *,
+        feature: str,
+        dry_run: bool = False,
+    ) -> dict[str, Any]:
+        """Add ``items``; every item is booked under the key the host computes for it."""
+        return self._apply("add", cfg, items, feature, dry_run)
+
+    def remove(
+        self,
+        cfg: Mapping[str, Any],
+        items: Iterable[Mapping[str, Any]],
+        *,
+        feature: str,
+        dry_run: bool = False,
+    ) -> dict[str, Any]:
+        """Remove ``items``; every item is booked under the key the host computes for it."""
+        return self._apply("remove", cfg, items, feature, dry_run)
+
+    def _apply(
+        self,
+        op: str,
+        cfg: Mapping[str, Any],
+        items: Iterable[Mapping[str, Any]],
+        feature: str,
+        dry_run: bool,
+    ) -> dict[str, Any]:
+        check_feature(feature)
+        sent = list(items or [])
+        converted = [shapes.from_host(item) for item in sent]
+        context = self._context(cfg)
+        target = build_feature(feature, account_for(context))
+        apply = target.add if op == "add" else target.remove
+        result = apply(converted, context, dry_run)
+        return results.book(sent, converted, result, feature, self.keys())
+
+    def health(
+        self, cfg: Mapping[str, Any], emit: Callable[..., Any] | None = None
+    ) -> dict[str, Any]:
+        """Return the host's health shape; ``auth_failed`` when the login is dead.
+
+        ``emit`` is accepted as CrossWatch passes it; the host emits the health event itself.
+        """
+        started = self.clock.monotonic()
+        if not self.is_configured(cfg):
+            report: dict[str, Any] = {"status": "auth_required", "message": "Not logged in."}
+        else:
+            context = self._context(cfg)
+            report = health(account_for(context), context.run_id)
+        status = _STATUS.get(report["status"], "down")
+        usable = status in ("ok", "degraded")
+        answer = {
+            "ok": usable,
+            "status": status,
+            "latency_ms": int((self.clock.monotonic() - started) * 1000),
+            "features": {
+                name: on and status in ("ok", "degraded") for name, on in FEATURES.items()
+            },
+            "details": {key: value for key, value in report.items() if key != "status"},
+        }
+        return answer
