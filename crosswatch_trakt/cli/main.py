@@ -19,6 +19,7 @@ import structlog
 from crosswatch_trakt import __version__
 from crosswatch_trakt.cli import (
     commands_account,
+    commands_crosswatch,
     commands_data,
     commands_demo,
     commands_emulator,
@@ -52,6 +53,7 @@ COMMANDS: dict[str, Command] = {
     "state": commands_state.state,
     "demo": commands_demo.demo,
     "emulator": commands_emulator.emulator,
+    "crosswatch": commands_crosswatch.crosswatch,
 }
 FEATURES = ("watchlist", "ratings", "history")
 
@@ -166,6 +168,10 @@ def build_parser() -> argparse.ArgumentParser:
     add("demo", "run the offline demo against the bundled Trakt emulator")
     commands_emulator.add_arguments(
         add("emulator", "serve the bundled Trakt emulator for host developers")
+    )
+    cw = add("crosswatch", "print the registry line that makes CrossWatch use this package")
+    cw.add_argument(
+        "folder", nargs="?", default=".", help="CrossWatch's folder (holds cw_platform/)"
     )
     return parser
 

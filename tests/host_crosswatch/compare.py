@@ -65,42 +65,55 @@ def _fresh_host(src: str, config_base: Path, module: str) -> Any:
 
 def four_passes(label: str, module: str, src: str) -> dict[str, Any]:
     """Run the four passes with ``module`` as TRAKT; return requests and outcomes per pass."""
-    from host_crosswatch import fake_source
-    from host_crosswatch.test_orchestrator import FEATURES, _trakt_state, build_library, host_config
-
     fake = FakeTrakt(clock=SystemClock())
     fake.add_user("alice")
     row: dict[str, Any] = {"module": label, "passes": []}
+    here = Path.cwd()
     with tempfile.TemporaryDirectory() as tmp, fake.serve(), redirected(fake.base_url):
-        facade = _fresh_host(src, Path(tmp), module)
-        canonical = importlib.import_module("cw_platform.id_map").canonical_key
-        library = build_library(fake, canonical)
-        fake_source.OPS.library = library
-        cfg = host_config(fake)
-        for number in range(1, 5):
-            if number == 3:
-                for feature in FEATURES:
-                    key = next(
-                        k
-                        for k, v in library[feature].items()
-                        if v["title"] == "Inception" or feature == "watchlist"
-                    )
-                    del library[feature][key]
-            os.environ["CW_RUN_ID"] = f"{label}-{number}"
-            fake.clear_log()
-            summary = facade.Orchestrator(config=cfg, on_progress=lambda _line: None).run()
-            state = _trakt_state(fake)
-            row["passes"].append(
-                {
-                    "requests": len(fake.log),
-                    "posts": fake.log_count(method="POST"),
-                    "added": summary.get("added"),
-                    "removed": summary.get("removed"),
-                    "unresolved": summary.get("unresolved"),
-                    "on_trakt": [len(part) for part in state],
-                }
-            )
+        os.chdir(tmp)  # CrossWatch's modules write a .cw_state folder in the working directory
+        try:
+            facade = _fresh_host(src, Path(tmp), module)
+            row["passes"] = _passes(facade, fake, label)
+        finally:
+            os.chdir(here)
     return row
+
+
+def _passes(facade: Any, fake: FakeTrakt, label: str) -> list[dict[str, Any]]:
+    """Run pass 1 (write), 2 (unchanged), 3 (one of each dropped), 4 (unchanged)."""
+    from host_crosswatch import fake_source
+    from host_crosswatch.test_orchestrator import FEATURES, _trakt_state, build_library, host_config
+
+    passes: list[dict[str, Any]] = []
+    canonical = importlib.import_module("cw_platform.id_map").canonical_key
+    library = build_library(fake, canonical)
+    fake_source.OPS.library = library
+    cfg = host_config(fake)
+    for number in range(1, 5):
+        if number == 3:
+            for feature in FEATURES:
+                key = next(
+                    k
+                    for k, v in library[feature].items()
+                    if v["title"] == "Inception" or feature == "watchlist"
+                )
+                del library[feature][key]
+        os.environ["CW_RUN_ID"] = f"{label}-{number}"
+        fake.clear_log()
+        summary = facade.Orchestrator(config=cfg, on_progress=lambda _line: None).run()
+        state = _trakt_state(fake)
+        passes.append(
+            {
+                "requests": len(fake.log),
+                "posts": fake.log_count(method="POST"),
+                "429s": fake.log_count(status=429),
+                "added": summary.get("added"),
+                "removed": summary.get("removed"),
+                "unresolved": summary.get("unresolved"),
+                "on_trakt": [len(part) for part in state],
+            }
+        )
+    return passes
 
 
 def main() -> int:
@@ -111,13 +124,14 @@ def main() -> int:
         return 0
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
     rows = [four_passes(label, module, src) for label, module in MODULES.items()]
-    print("| module | pass | requests | POSTs | added | removed | unresolved | on Trakt (w/r/h) |")
-    print("|---|---|---|---|---|---|---|---|")
+    print("| module | pass | requests | POSTs | 429s | added | removed | unresolved | on Trakt |")
+    print("|---|---|---|---|---|---|---|---|---|")
     for row in rows:
         for number, p in enumerate(row["passes"], start=1):
             on = "/".join(str(n) for n in p["on_trakt"])
             print(
-                f"| {row['module']} | {number} | {p['requests']} | {p['posts']} | {p['added']} |"
+                f"| {row['module']} | {number} | {p['requests']} | {p['posts']} | {p['429s']} |"
+                f" {p['added']} |"
                 f" {p['removed']} | {p['unresolved']} | {on} |"
             )
     print(json.dumps(rows), file=sys.stderr)
