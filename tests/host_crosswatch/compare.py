@@ -59,7 +59,7 @@ def _fresh_host(src: str, config_base: Path, module: str) -> Any:
     from host_crosswatch import fake_source
 
     registry = importlib.import_module("cw_platform.modules_registry")
-    registry.MODULES["SYNC"] = {"_mod_PLEX": fake_source.__name__, "_mod_TRAKT": module}
+    registry.MODULES["SYNC"].update(_mod_PLEX=fake_source.__name__, _mod_TRAKT=module)
     return importlib.import_module("cw_platform.orchestrator.facade")
 
 

@@ -1,8 +1,9 @@
 """CrossWatch's own orchestrator runs a PLEX -> TRAKT pair through this package's OPS.
 
 Opt-in (``tox -e crosswatch``): it needs a CrossWatch checkout in ``CROSSWATCH_SRC`` and its
-requirements. CrossWatch's registry gets one line changed (``_mod_TRAKT`` points at
-``crosswatch_trakt.crosswatch``) and a small fake Plex module; the Trakt side is the bundled
+requirements. CrossWatch's own registry, with every other provider module, gets one line
+changed (``_mod_TRAKT`` points at ``crosswatch_trakt.crosswatch``) and its Plex line points
+at a small fake Plex module; the Trakt side is the bundled
 emulator on loopback, the adapter runs on the emulator's virtual clock.
 """
 
@@ -133,11 +134,9 @@ def host(
     monkeypatch.setenv("CONFIG_BASE", str(tmp_path / "config"))
     monkeypatch.syspath_prepend(SRC)
     registry = importlib.import_module("cw_platform.modules_registry")
-    monkeypatch.setitem(
-        registry.MODULES,
-        "SYNC",
-        {"_mod_PLEX": fake_source.__name__, "_mod_TRAKT": "crosswatch_trakt.crosswatch"},
-    )
+    sync = dict(registry.MODULES["SYNC"])  # CrossWatch's own registry, two lines changed
+    sync.update(_mod_PLEX=fake_source.__name__, _mod_TRAKT="crosswatch_trakt.crosswatch")
+    monkeypatch.setitem(registry.MODULES, "SYNC", sync)
     monkeypatch.setattr(cw_module.OPS, "clock", trakt_clock)
     fake_source.OPS.library = {}
     yield importlib.import_module("cw_platform.orchestrator.facade")
