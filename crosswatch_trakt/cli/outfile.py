@@ -9,23 +9,11 @@ from __future__ import annotations
 
 import os
 import stat
-import tempfile
 from pathlib import Path
 
+from crosswatch_trakt.support.atomic import write_atomically
+
 __all__ = ["write_out"]
-
-
-def _atomic(path: Path, text: str) -> None:
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
 
 
 def write_out(path: Path, text: str) -> str:
@@ -35,7 +23,7 @@ def write_out(path: Path, text: str) -> str:
     except FileNotFoundError:
         mode = None
     if mode is None or stat.S_ISREG(mode):
-        _atomic(path, text)
+        write_atomically(path, text)
         return "atomically"
     with open(path, "w", encoding="utf-8") as handle:  # follows a symlink; keeps a FIFO/device
         handle.write(text)

@@ -17,7 +17,7 @@ from crosswatch_trakt.features import ratings, watchlist
 from crosswatch_trakt.features.history import cache as history_cache
 from crosswatch_trakt.features.history import feature as history_feature
 from crosswatch_trakt.features.history import identity as history_identity
-from crosswatch_trakt.support.state import StateStore
+from crosswatch_trakt.support.state import StateStore, state_error
 from crosswatch_trakt.trakt.tokens import TOKENS_FILE
 
 __all__ = ["CACHES", "HOLDS", "RESOLVED", "Hold", "StateFolder"]
@@ -80,19 +80,24 @@ class StateFolder:
             data = json.loads((self.root / name).read_bytes())
         except FileNotFoundError:
             return None
-        except (OSError, ValueError):
-            return {}
+        except OSError as exc:
+            raise state_error("read the state file", self.root / name, exc) from exc
+        except ValueError:
+            return {}  # corrupt: the store moves it aside and rebuilds it on its next use
         return data if isinstance(data, dict) else {}
 
     def files(self) -> list[tuple[str, int]]:
         """Return every file in the folder (lock files aside) with its size in bytes."""
         if not self.root.is_dir():
             return []
-        return sorted(
-            (path.name, path.stat().st_size)
-            for path in self.root.iterdir()
-            if path.is_file() and not path.name.endswith(".lock")
-        )
+        try:
+            return sorted(
+                (path.name, path.stat().st_size)
+                for path in self.root.iterdir()
+                if path.is_file() and not path.name.endswith(".lock")
+            )
+        except OSError as exc:
+            raise state_error("list the state folder", self.root, exc) from exc
 
     def watermarks(self) -> dict[str, dict[str, str | None]]:
         """Return per feature the watermarks its cache was read at."""
@@ -129,7 +134,10 @@ class StateFolder:
         gone = [name for name in names if (self.root / name).exists()]
         for name in gone:
             if ".corrupt-" in name:  # set aside: nobody writes it, so no lock to take
-                (self.root / name).unlink(missing_ok=True)
+                try:
+                    (self.root / name).unlink(missing_ok=True)
+                except OSError as exc:
+                    raise state_error("delete the state file", self.root / name, exc) from exc
             else:
                 store.delete(name)
         return gone

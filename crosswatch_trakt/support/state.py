@@ -22,7 +22,6 @@ import hashlib
 import json
 import os
 import stat
-import tempfile
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -33,6 +32,7 @@ import cattrs
 
 from crosswatch_trakt.errors import StateError
 from crosswatch_trakt.support import converter
+from crosswatch_trakt.support.atomic import write_atomically
 from crosswatch_trakt.support.clock import Clock, SystemClock
 from crosswatch_trakt.support.log import get_logger
 
@@ -212,26 +212,7 @@ class StateStore:
             raise state_error("write the state file", path, exc) from exc
 
     def _write_file(self, path: Path, payload: str) -> None:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=self.root)
-        try:
-            os.fchmod(fd, FILE_MODE)
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(payload)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(tmp)
-            raise
-        self._fsync_dir()
-
-    def _fsync_dir(self) -> None:
-        fd = os.open(self.root, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        write_atomically(path, payload, FILE_MODE)
 
     def _move_aside(self, name: str, reason: str) -> None:
         stamp = int(self.clock.time())

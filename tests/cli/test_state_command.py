@@ -110,3 +110,12 @@ def test_reset_removes_the_remembered_title_items(
     assert cli("state", "reset").code == 0
     names = {p.name for p in state_dir.iterdir() if not p.name.endswith(".lock")}
     assert names == {"trakt_tokens.json"}
+
+
+def test_an_unreadable_state_file_is_a_clean_error(cli: Runner, state_dir: Path) -> None:
+    """A hold file that cannot be read makes ``state`` exit 2 with a sentence, no traceback."""
+    (state_dir / "trakt_watchlist.unresolved.json").mkdir(parents=True)
+    ran = cli("state")
+    assert ran.code == 2
+    assert "trakt_watchlist.unresolved.json" in ran.err
+    assert "Traceback" not in ran.err
