@@ -15,10 +15,8 @@ from crosswatch_trakt.features.history.cache import (
     HistoryIndexDoc,
     KindCache,
     PlayIndex,
-    _play_row,
-    _row_host,
-    _row_play,
 )
+from crosswatch_trakt.features.history.rows import play_row, row_host, row_play
 from crosswatch_trakt.media import keys, models, traktrows
 from crosswatch_trakt.media.hostitems import media_to_host, play_to_host
 from crosswatch_trakt.media.keys import (
@@ -362,9 +360,9 @@ def test_play_to_host_equals_the_reference(play: Play) -> None:
 @given(PLAYS.filter(lambda p: p.watched_at == "released" or p.watched_at.year >= 1000))
 def test_cached_row_gives_back_the_play_and_its_host_item(play: Play) -> None:
     """A stored row (as JSON) rebuilds an equal play, and its host item is play_to_host's."""
-    row = json.loads(json.dumps(_play_row(play)))
-    assert _row_play(row) == play
-    assert list(_row_host(row).items()) == list(play_to_host(play).items())
+    row = json.loads(json.dumps(play_row(play)))
+    assert row_play(row) == play
+    assert list(row_host(row).items()) == list(play_to_host(play).items())
     assert row[3] == keys.play_key(play.media, play.watched_at)
 
 
