@@ -245,3 +245,28 @@ def test_two_way_pair_settles(
     assert (summary_2["added"], summary_2["removed"], summary_2["unresolved"]) == (0, 0, 0)
     assert fake_trakt.log_count(method="POST") == 0
     assert _trakt_state(fake_trakt) == first
+
+
+def test_rotated_tokens_reach_crosswatchs_config(
+    host: Any,
+    fake_trakt: FakeTrakt,
+    monkeypatch: pytest.MonkeyPatch,
+    trakt_clock: VirtualClock,
+) -> None:
+    """A refresh during a run writes the new pair into CrossWatch's own config file."""
+    config_base = importlib.import_module("cw_platform.config_base")
+    canonical = importlib.import_module("cw_platform.id_map").canonical_key
+    fake_source.OPS.library = build_library(fake_trakt, canonical)
+    cfg = host_config(fake_trakt)
+    old = cfg["trakt"]["refresh_token"]
+    cfg["trakt"]["expires_at"] = int(trakt_clock.time()) + 10  # inside the refresh margin
+    config_base.save_config({"trakt": dict(cfg["trakt"])})
+
+    summary, _, _ = run_pass(host, cfg, fake_trakt, "run-1", monkeypatch)
+    assert summary["errors"] == 0
+    assert fake_trakt.log_count(path="/oauth/token", status=200) == 1
+    stored = config_base.load_config()["trakt"]
+    assert stored["refresh_token"] != old
+    state = Path(os.environ["CONFIG_BASE"]) / ".cw_state" / "crosswatch_trakt" / "default"
+    assert stored["refresh_token"] in (state / "trakt_tokens.json").read_text()
+    assert stored["expires_at"] > trakt_clock.time()
