@@ -10,9 +10,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from crosswatch_trakt import _version
-from crosswatch_trakt.features import build_feature, check_feature
 from crosswatch_trakt.features.health import health
-from crosswatch_trakt.features.ledger import Feature
+from crosswatch_trakt.features.registry import REGISTRY, build_feature, check_feature, served
+from crosswatch_trakt.features.spec import TraktFeature
 from crosswatch_trakt.hostspec import ApplyResult, HostContext, HostItem, Snapshot, hookimpl
 from crosswatch_trakt.trakt.account import account_for
 
@@ -23,8 +23,8 @@ def _ours(provider: str) -> bool:
     return provider.upper() == PROVIDER
 
 
-def _feature(name: str, context: HostContext) -> Feature:
-    check_feature(name)  # refuse playlists and unknown names before config or network
+def _feature(name: str, context: HostContext) -> TraktFeature:
+    check_feature(name)  # refuse names the registry does not hold before config or network
     return build_feature(name, account_for(context))
 
 
@@ -35,12 +35,10 @@ def provider_capabilities() -> dict[str, Any]:
         "name": PROVIDER,
         "label": "Trakt",
         "version": _version.__version__,
-        "features": {"watchlist": True, "ratings": True, "history": True, "playlists": False},
+        "features": served(),
         "capabilities": {
             "index_semantics": "present",
-            "ratings": {"types": ["movies", "shows", "seasons", "episodes"], "scale": [1, 10]},
-            "history": {"watched_at": True, "multiple_plays": True, "removes": True},
-            "watchlist": {"removes": True},
+            **{name: dict(spec.capabilities) for name, spec in REGISTRY.items()},
             "provides_ids": True,
         },
     }

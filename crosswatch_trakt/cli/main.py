@@ -37,6 +37,7 @@ from crosswatch_trakt.cli.progress import Progress
 from crosswatch_trakt.cli.render import ChunkedOut
 from crosswatch_trakt.cli.runtime import Runtime
 from crosswatch_trakt.errors import StateError, TraktError, TransportError
+from crosswatch_trakt.features.registry import feature_names
 from crosswatch_trakt.support.clock import Clock
 
 __all__ = ["build_parser", "main"]
@@ -55,7 +56,7 @@ COMMANDS: dict[str, Command] = {
     "emulator": commands_emulator.emulator,
     "crosswatch": commands_crosswatch.crosswatch,
 }
-FEATURES = ("watchlist", "ratings", "history")
+FEATURES = feature_names()
 
 
 def _common(parser: argparse.ArgumentParser, *, suppress: bool) -> None:

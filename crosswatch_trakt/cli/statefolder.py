@@ -13,32 +13,17 @@ from typing import Any
 
 import attrs
 
-from crosswatch_trakt.features import ratings, watchlist
-from crosswatch_trakt.features.history import cache as history_cache
-from crosswatch_trakt.features.history import feature as history_feature
-from crosswatch_trakt.features.history import identity as history_identity
+from crosswatch_trakt.features.registry import REGISTRY
 from crosswatch_trakt.support.state import StateStore, state_error
 from crosswatch_trakt.trakt.tokens import TOKENS_FILE
 
 __all__ = ["CACHES", "HOLDS", "RESOLVED", "Hold", "StateFolder"]
 
 #: per feature: the cache of its last complete read, and its memory of held-back items
-CACHES = {
-    "watchlist": watchlist.SHADOW,
-    "ratings": ratings.CACHE,
-    "history": history_cache.INDEX_FILE,
-}
-HOLDS = {
-    "watchlist": watchlist.UNRESOLVED,
-    "ratings": ratings.UNRESOLVED,
-    "history": history_feature.UNRESOLVED,
-}
+CACHES = {name: spec.files.index for name, spec in REGISTRY.items()}
+HOLDS = {name: spec.files.unresolved for name, spec in REGISTRY.items()}
 #: per feature: which Trakt item each title-only item became (``features.resolved``)
-RESOLVED = {
-    "watchlist": watchlist.RESOLVED,
-    "ratings": ratings.RESOLVED,
-    "history": history_identity.RESOLVED,
-}
+RESOLVED = {name: spec.files.resolved for name, spec in REGISTRY.items()}
 
 
 @attrs.frozen
@@ -54,11 +39,11 @@ class Hold:
     attempts: int
 
 
-def _watermarks(name: str, data: dict[str, Any]) -> dict[str, str | None]:
-    """Return the watermarks a cache file was read at, per type."""
-    if name == watchlist.SHADOW:
-        return {"watchlist": data.get("watermark")}
-    sections = data.get("types") if name == ratings.CACHE else data
+def _watermarks(feature: str, data: dict[str, Any]) -> dict[str, str | None]:
+    """Return the watermarks a cache file was read at, per part (one part: the feature's)."""
+    if "watermark" in data:
+        return {feature: data.get("watermark")}
+    sections = data.get("types", data)
     if not isinstance(sections, dict):
         return {}
     return {
@@ -105,7 +90,7 @@ class StateFolder:
         for feature, name in CACHES.items():
             data = self._read(name)
             if data is not None:
-                found[feature] = _watermarks(name, data)
+                found[feature] = _watermarks(feature, data)
         return found
 
     def holds(self, feature: str | None = None) -> Iterator[Hold]:

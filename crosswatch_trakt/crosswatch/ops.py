@@ -15,45 +15,23 @@ import attrs
 from crosswatch_trakt import _version
 from crosswatch_trakt.crosswatch import hostconfig, results, shapes
 from crosswatch_trakt.crosswatch.hostkeys import HostKeys, host_keys
-from crosswatch_trakt.features import build_feature, check_feature
 from crosswatch_trakt.features.health import health
+from crosswatch_trakt.features.registry import REGISTRY, build_feature, check_feature, served
+from crosswatch_trakt.features.spec import Op
 from crosswatch_trakt.support.clock import Clock, SystemClock
 from crosswatch_trakt.support.contract import HostContext, Snapshot
 from crosswatch_trakt.trakt.account import account_for
 
 __all__ = ["CAPABILITIES", "FEATURES", "TraktOps"]
 
-FEATURES: Mapping[str, bool] = {
-    "watchlist": True,
-    "ratings": True,
-    "history": True,
-    "progress": False,
-    "playlists": False,
-}
+#: every feature the host may name, and whether it is served (the registry's)
+FEATURES: Mapping[str, bool] = served()
 #: the manifest facts of ``provider_capabilities``, in the words CrossWatch's planner reads
 CAPABILITIES: Mapping[str, Any] = {
     "bidirectional": True,
     "provides_ids": True,
     "index_semantics": "present",
-    "watchlist": {"removes": True},
-    "ratings": {
-        "types": {"movies": True, "shows": True, "seasons": True, "episodes": True},
-        "scale": [1, 10],
-        "upsert": True,
-        "unrate": True,
-        "from_date": True,
-    },
-    "history": {
-        "types": {"movies": True, "shows": False, "seasons": False, "episodes": True},
-        "watched_at": True,
-        "multiple_plays": True,
-        "upsert": True,
-        "remove": True,
-        "from_date": True,
-        "event_history": True,
-        "rewatches": {"read": True, "write": True, "account_gate": False},
-    },
-    "playlists": False,
+    **{name: on and dict(REGISTRY[name].host_capabilities) for name, on in served().items()},
 }
 #: the adapter's health words -> CrossWatch's
 _STATUS = {"ok": "ok", "degraded": "degraded", "down": "down", "auth_required": "auth_failed"}
@@ -82,7 +60,7 @@ class TraktOps:
         return _version.__version__
 
     def features(self) -> Mapping[str, bool]:
-        """Return which features this provider serves (playlists and progress: no)."""
+        """Return which features this provider serves (the registry's)."""
         return dict(FEATURES)
 
     def capabilities(self) -> Mapping[str, Any]:
@@ -132,7 +110,7 @@ class TraktOps:
 
     def _apply(
         self,
-        op: str,
+        op: Op,
         cfg: Mapping[str, Any],
         items: Iterable[Mapping[str, Any]],
         feature: str,
@@ -143,9 +121,8 @@ class TraktOps:
         converted = [shapes.from_host(item) for item in sent]
         context = self._context(cfg)
         target = build_feature(feature, account_for(context))
-        apply = target.add if op == "add" else target.remove
-        result = apply(converted, context, dry_run)
-        return results.book(sent, converted, result, feature, self.keys())
+        booked = target.apply(op, converted, context, dry_run)
+        return results.book(sent, booked, feature, self.keys())
 
     def health(
         self, cfg: Mapping[str, Any], emit: Callable[..., Any] | None = None

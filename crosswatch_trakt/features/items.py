@@ -11,17 +11,17 @@ import attrs
 from crosswatch_trakt.errors import IncompleteRead, InvalidInput
 from crosswatch_trakt.features.ledger import Ledger
 from crosswatch_trakt.features.resolved import ResolvedMemory, weak_token
+from crosswatch_trakt.features.spec import Booked
 from crosswatch_trakt.media import keys
 from crosswatch_trakt.media.hostitems import host_to_media
 from crosswatch_trakt.media.models import MediaRef, Problem
-from crosswatch_trakt.support.contract import ApplyResult
 
 __all__ = [
     "AliasIndex",
     "MediaOnly",
     "Parsed",
     "as_items",
-    "dry_run_result",
+    "dry_run_book",
     "host_to_media_only",
     "locate",
     "no_fields",
@@ -83,9 +83,9 @@ def parse_items(
         else:
             key = (key_of or _media_key)(result) or f"invalid:{index}"
         if ledger.is_booked(key) or key in ledger.expected:
-            ledger.duplicate(key, item)
+            ledger.duplicate(key, item, index)
             continue
-        ledger.expect(key)
+        ledger.expect(key, index)
         if isinstance(result, Problem):
             ledger.fail(key, item, result.reason, result.detail)
         else:
@@ -213,12 +213,11 @@ def no_fields(value: Any) -> dict[str, Any]:
     return {}
 
 
-def dry_run_result(ledger: Ledger, todo: Sequence[Parsed[Any]], stat: str) -> ApplyResult:
-    """Book ``todo`` as what would be written, count it under ``stat``, return the result."""
+def dry_run_book(ledger: Ledger, todo: Sequence[Parsed[Any]], stat: str) -> None:
+    """Book ``todo`` as what a dry run would write and count it under ``stat``."""
     for entry in todo:
         ledger.confirm(entry.key)
     ledger.bump(stat, len(todo))
-    return ledger.result()
 
 
 def rows_to_snapshot(
@@ -241,11 +240,11 @@ def rows_to_snapshot(
     return items
 
 
-A = TypeVar("A", bound=Callable[..., ApplyResult])
+A = TypeVar("A", bound=Callable[..., Booked])
 
 
 def reports_reads(method: A) -> A:
-    """Decorate a feature's ``add``/``remove``: reads whose item count was off go in ``stats``.
+    """Decorate a feature's ``apply``: reads whose item count was off go in ``stats``.
 
     Trakt's ``X-Pagination-Item-Count`` can be wrong (trakt/trakt-api#823, #82); a walk that
     disagrees with it still returns every row it walked, and the call's result says so under
@@ -253,13 +252,13 @@ def reports_reads(method: A) -> A:
     """
 
     @functools.wraps(method)
-    def wrapper(self: Any, *args: Any, **kwargs: Any) -> ApplyResult:
+    def wrapper(self: Any, *args: Any, **kwargs: Any) -> Booked:
         notes = self.account.session.reads
         mark = notes.total
-        result = method(self, *args, **kwargs)
+        booked = method(self, *args, **kwargs)
         fresh = notes.since(mark)
         if fresh:
-            result["stats"]["read_count_mismatches"] = [m.as_dict() for m in fresh]
-        return result
+            booked.result["stats"]["read_count_mismatches"] = [m.as_dict() for m in fresh]
+        return booked
 
     return cast(A, wrapper)

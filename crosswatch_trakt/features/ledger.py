@@ -1,4 +1,4 @@
-"""What every feature shares: the feature protocol and the ``Ledger`` that keeps the books.
+"""The ``Ledger`` that keeps the books of one apply call.
 
 The accounting rule: every input item's key ends in exactly one of ``confirmed_keys``,
 ``skipped_keys`` and ``unresolved``. The ledger enforces it: an item cannot be booked twice,
@@ -7,41 +7,23 @@ and ``result()`` refuses to return while an input item is unbooked.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any, ClassVar, Protocol
+from typing import Any
 
 import attrs
 
 from crosswatch_trakt.errors import TraktError
+from crosswatch_trakt.features.spec import Booked
 from crosswatch_trakt.support.contract import (
     REASONS,
     ApplyResult,
-    HostContext,
-    HostItem,
-    Snapshot,
     UnresolvedEntry,
 )
 
-__all__ = ["AccountingError", "Feature", "Ledger"]
+__all__ = ["AccountingError", "Ledger"]
 
 
 class AccountingError(TraktError):
     """An item was booked twice or left unbooked: a bug in the adapter, never hidden."""
-
-
-class Feature(Protocol):
-    """A Trakt feature: a complete index, and adds and removes that account for every item."""
-
-    name: ClassVar[str]
-
-    def index(self, context: HostContext) -> Snapshot:
-        """Return the complete present state of the feature, or raise."""
-
-    def add(self, items: Sequence[HostItem], context: HostContext, dry_run: bool) -> ApplyResult:
-        """Add ``items`` and account for every one."""
-
-    def remove(self, items: Sequence[HostItem], context: HostContext, dry_run: bool) -> ApplyResult:
-        """Remove ``items`` and account for every one."""
 
 
 @attrs.define
@@ -54,10 +36,18 @@ class Ledger:
     skipped: dict[str, None] = attrs.Factory(dict)
     unresolved: dict[str, UnresolvedEntry] = attrs.Factory(dict)
     stats: dict[str, Any] = attrs.Factory(dict)
+    #: the key of each input item, by its position in the call (``booked().inputs``)
+    inputs: dict[int, str] = attrs.Factory(dict)
 
-    def expect(self, key: str) -> None:
-        """Register an input key that must be booked before ``result()``."""
+    def expect(self, key: str, at: int | None = None) -> None:
+        """Register an input key that must be booked before ``result()``.
+
+        ``at`` is the position of its item in the call's items, so the outcome of every
+        input item can be told without parsing it again.
+        """
         self.expected[key] = None
+        if at is not None:
+            self.inputs[at] = key
 
     def is_booked(self, key: str) -> bool:
         """Return whether ``key`` has been booked already."""
@@ -85,7 +75,7 @@ class Ledger:
         self._check(key)
         self.unresolved[key] = UnresolvedEntry(key=key, item=item, reason=reason, detail=detail)
 
-    def duplicate(self, key: str, item: Any) -> None:
+    def duplicate(self, key: str, item: Any, at: int | None = None) -> None:
         """Book a repeat of ``key`` in one call as ``duplicate_input`` under a key of its own.
 
         The first item with a key is the one kept; each repeat is reported (``<key>~dup2``,
@@ -96,6 +86,7 @@ class Ledger:
         while f"{key}~dup{n}" in self.expected or self.is_booked(f"{key}~dup{n}"):
             n += 1
         detail = f"the same item as {key!r}, which came first in this call and was kept"
+        self.expect(f"{key}~dup{n}", at)
         self.fail(f"{key}~dup{n}", item, "duplicate_input", detail)
 
     def pending(self) -> list[str]:
@@ -113,6 +104,10 @@ class Ledger:
     def bump(self, stat: str, by: int = 1) -> None:
         """Add ``by`` to the counter ``stat``."""
         self.stats[stat] = int(self.stats.get(stat, 0)) + by
+
+    def booked(self) -> Booked:
+        """Return the ``ApplyResult`` with the key of each input item (see ``result``)."""
+        return Booked(self.result(), dict(self.inputs))
 
     def result(self) -> ApplyResult:
         """Return the ``ApplyResult``; raises ``AccountingError`` if any input key is unbooked."""

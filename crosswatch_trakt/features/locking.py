@@ -14,7 +14,8 @@ from collections.abc import Callable, Sequence
 from typing import Protocol, TypeVar
 
 from crosswatch_trakt.features.items import as_items
-from crosswatch_trakt.support.contract import ApplyResult, HostContext, HostItem
+from crosswatch_trakt.features.spec import Booked, Op
+from crosswatch_trakt.support.contract import HostContext, HostItem
 from crosswatch_trakt.support.locks import writer_lock
 from crosswatch_trakt.trakt.account import TraktAccount
 
@@ -34,7 +35,7 @@ class HasAccount(Protocol):
 
 
 F = TypeVar("F", bound=HasAccount)
-Apply = Callable[[F, Sequence[HostItem], HostContext, bool], ApplyResult]
+Apply = Callable[[F, Op, Sequence[HostItem], HostContext, bool], Booked]
 
 
 def serialised(method: Apply[F]) -> Apply[F]:
@@ -42,17 +43,17 @@ def serialised(method: Apply[F]) -> Apply[F]:
 
     @functools.wraps(method)
     def locked(
-        self: F, items: Sequence[HostItem], context: HostContext, dry_run: bool
-    ) -> ApplyResult:
+        self: F, op: Op, items: Sequence[HostItem], context: HostContext, dry_run: bool
+    ) -> Booked:
         items = as_items(items)
         if dry_run:
-            return method(self, items, context, dry_run)
+            return method(self, op, items, context, dry_run)
         account = self.account
         with writer_lock(
             account.store.root,
             self.name,
             wait_seconds=account.config.writer_lock_wait_seconds,
         ):
-            return method(self, items, context, dry_run)
+            return method(self, op, items, context, dry_run)
 
     return locked

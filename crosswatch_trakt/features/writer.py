@@ -1,11 +1,16 @@
-"""Chunked writes for the idempotent features (watchlist, ratings), booked item by item.
+"""The one chunked-write loop (``drive``, ``WriteRun``) and the upsert writer (``ChunkWriter``).
 
-Each chunk is one ``POST``, as large as the endpoint's ``ChunkSizer`` allows (``chunks.py``);
-Trakt's ``not_found`` echoes map back to the exact input items, everything else sent is
-confirmed. A 420, 423, 426 or a lost login stops the feature's writes for the rest of the
-run; any other error fails that chunk's items with its reason, never confirming them. An
-ambiguous write (outcome unknown) shrinks the next chunks and its items are sent once more,
-in the smaller chunks: these writes are upserts, so a second copy cannot duplicate anything.
+Every feature's writes go through ``drive``: take the next chunk the endpoint's ``ChunkSizer``
+allows, fail it when the run stopped or the host cancelled, else send it, then report
+progress. ``WriteRun`` holds one call's stop, cancel and progress; each writer (upserts here,
+history's plays and removes, the collection) supplies only how to send a chunk and book it.
+
+``ChunkWriter`` writes the idempotent features (watchlist, ratings), item by item: Trakt's
+``not_found`` echoes map back to the exact input items, everything else sent is confirmed. A
+420, 423, 426 or a lost login stops the feature's writes for the rest of the run; any other
+error fails that chunk's items with its reason, never confirming them. An ambiguous write
+(outcome unknown) shrinks the next chunks and its items are sent once more, in the smaller
+chunks: these writes are upserts, so a second copy cannot duplicate anything.
 """
 
 from __future__ import annotations
@@ -26,31 +31,106 @@ from crosswatch_trakt.support.log import get_logger
 if TYPE_CHECKING:
     from crosswatch_trakt.trakt.account import TraktAccount
 
-__all__ = ["FATAL_REASONS", "ChunkWriter"]
+__all__ = ["CANCELLED", "FATAL_REASONS", "UPSERT_SENDS", "ChunkWriter", "WriteRun", "drive"]
 
 #: reasons that stop a feature's writes for the rest of the run
 FATAL_REASONS = frozenset({"account_limit", "account_locked", "vip_only", "auth_required"})
 #: how often an upsert is sent when its answers are lost
 UPSERT_SENDS = 2
+#: the detail of an item the host's cancel kept from being sent
+CANCELLED = "the host cancelled the run before this chunk was sent"
 
 M = TypeVar("M", bound=HasMedia)
+T = TypeVar("T")
 Fields = Callable[[Any], Mapping[str, Any]]
+
+
+Blocked = tuple[str, str]
+
+
+def drive(
+    queue: Chunks[T],
+    send: Callable[[list[T], int], None],
+    fail: Callable[[list[T], str, str], None],
+    *,
+    blocked: Callable[[], Blocked | None],
+    progress: Callable[[int, int], None] | None = None,
+) -> None:
+    """Run the one chunked-write loop: send or fail each chunk, then report progress.
+
+    ``send(chunk, sends)`` posts one chunk (``sends``: how often its items went before) and
+    books its items; it may put items back on ``queue`` (``Chunks.again``) to go again.
+    ``blocked()`` is asked before every chunk: a ``(reason, detail)`` fails the chunk's
+    items with ``fail`` instead (a run stop, the host's cancel, an earlier failure).
+    """
+    total = len(queue)
+    while queue:
+        chunk, sends = queue.take()
+        reason = blocked()
+        if reason is not None:
+            fail(chunk, *reason)
+        else:
+            send(chunk, sends)
+        if progress is not None:
+            progress(total - len(queue), total)
+
+
+@attrs.define
+class WriteRun:
+    """One feature's writes in one call: the run's stop, the host's cancel and progress."""
+
+    account: TraktAccount
+    feature: str
+    context: HostContext
+    stopped: TraktError | None = None
+
+    def __attrs_post_init__(self) -> None:
+        self.stopped = self.account.stops.stopped(self.feature, self.context.run_id)
+
+    def blocked(self) -> Blocked | None:
+        """Return why no further chunk may be sent (the run stopped, the host cancelled)."""
+        if self.stopped is not None:
+            return self.stopped.reason, str(self.stopped)
+        if self.context.cancelled is not None and self.context.cancelled():
+            return "cancelled", CANCELLED
+        return None
+
+    def stop_if_fatal(self, exc: TraktError) -> None:
+        """Stop the feature's writes for the rest of the run when ``exc`` is final for it."""
+        if exc.reason in FATAL_REASONS:
+            self.stopped = exc
+            self.account.stops.stop(self.feature, self.context.run_id, exc)
+
+    def progress(self, done: int, total: int) -> None:
+        """Report write progress to the host."""
+        if self.context.progress is not None:
+            self.context.progress(
+                ProgressEvent(feature=self.feature, phase="write", done=done, total=total)
+            )
+
+    def drive(
+        self,
+        queue: Chunks[T],
+        send: Callable[[list[T], int], None],
+        fail: Callable[[list[T], str, str], None],
+    ) -> None:
+        """Run ``drive`` with this run's stop, cancel and progress."""
+        drive(queue, send, fail, blocked=self.blocked, progress=self.progress)
+
+    def post(self, path: str, body: Any) -> Mapping[str, Any]:
+        """Post one chunk's body; an answer that is not an object reads as ``{}``."""
+        answer = self.account.session.post_json(path, body, feature=self.feature)
+        return answer if isinstance(answer, Mapping) else {}
 
 
 @attrs.define
 class ChunkWriter(Generic[M]):
     """Write parsed items in chunks and book every one in the ledger."""
 
-    account: TraktAccount
-    feature: str
-    context: HostContext
+    run: WriteRun
     ledger: Ledger
-    stopped: TraktError | None = None
     #: how many chunks were posted (answered or not): anything sent may have changed Trakt
     sent: int = 0
-
-    def __attrs_post_init__(self) -> None:
-        self.stopped = self.account.stops.stopped(self.feature, self.context.run_id)
 
     def write(
         self,
@@ -61,20 +141,12 @@ class ChunkWriter(Generic[M]):
     ) -> list[Parsed[M]]:
         """Post ``todo`` to ``path`` in chunks; return the items Trakt confirmed."""
         written: list[Parsed[M]] = []
-        queue = Chunks.of(todo, sizer_for(self.account, path), _nested)
-        while queue:
-            chunk, sends = queue.take()
-            if self.stopped is not None:
-                self.fail_all(chunk, self.stopped.reason, str(self.stopped))
-            elif self.context.cancelled is not None and self.context.cancelled():
-                self.fail_all(chunk, "cancelled", "the host cancelled the run")
-            else:
-                written += self._chunk(chunk, path, fields, not_found, queue, sends)
-            if self.context.progress is not None:
-                done = len(todo) - len(queue)
-                self.context.progress(
-                    ProgressEvent(feature=self.feature, phase="write", done=done, total=len(todo))
-                )
+        queue = Chunks.of(todo, sizer_for(self.run.account, path), _nested)
+
+        def send(chunk: list[Parsed[M]], sends: int) -> None:
+            written.extend(self._chunk(chunk, path, fields, not_found, queue, sends))
+
+        self.run.drive(queue, send, self.fail_all)
         return written
 
     def fail_all(self, items: Sequence[Parsed[M]], reason: str, detail: str) -> None:
@@ -100,27 +172,24 @@ class ChunkWriter(Generic[M]):
             return []
         self.sent += 1
         try:
-            answer = self.account.session.post_json(path, body.json, feature=self.feature)
+            answer = self.run.post(path, body.json)
         except AmbiguousWrite as exc:
             queue.sizer.lost()
             self.ledger.bump("ambiguous_writes")
             if sends + 1 >= UPSERT_SENDS:
                 self.fail_all(sent, exc.reason, str(exc))
                 return []
-            get_logger(self.feature).warning(
+            get_logger(self.run.feature).warning(
                 "apply.ambiguous_resend", path=path, items=len(sent), chunk=queue.sizer.flat
             )
             self.ledger.bump("ambiguous_resends")
             queue.again(sent, sends + 1)
             return []
         except TraktError as exc:
-            if exc.reason in FATAL_REASONS:
-                self.stopped = exc
-                self.account.stops.stop(self.feature, self.context.run_id, exc)
+            self.run.stop_if_fatal(exc)
             self.fail_all(sent, exc.reason, str(exc))
             return []
         queue.sizer.answered()
-        answer = answer if isinstance(answer, Mapping) else {}
         missing = match_not_found(body, answer.get("not_found"))
         # after a resend, "existing" is what the lost first send wrote: ours, so confirmed
         existing = frozenset() if sends else _existing_only(answer)

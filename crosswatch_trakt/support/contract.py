@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any, Literal, TypedDict
+from typing import Any, Literal, TypedDict, get_args
 
 import attrs
 
 from crosswatch_trakt.support.clock import Clock
 
 __all__ = [
+    "FEATURE_NAMES",
     "REASONS",
     "ApplyResult",
     "Feature",
@@ -26,7 +27,10 @@ __all__ = [
     "empty_result",
 ]
 
-Feature = Literal["watchlist", "ratings", "history", "playlists"]
+#: the features a host may name; which of them this adapter serves is ``features.registry``'s
+#: to say (a test keeps every registry name in here)
+Feature = Literal["watchlist", "ratings", "history", "progress", "playlists"]
+FEATURE_NAMES: tuple[Feature, ...] = get_args(Feature)
 HostItem = dict[str, Any]
 Snapshot = dict[str, HostItem]
 

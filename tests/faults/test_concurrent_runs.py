@@ -13,7 +13,7 @@ import structlog
 
 from crosswatch_trakt.config import TraktConfig
 from crosswatch_trakt.errors import StateError
-from crosswatch_trakt.features import build_feature
+from crosswatch_trakt.features.registry import build_feature
 from crosswatch_trakt.hostspec import HostContext
 from crosswatch_trakt.support import locks
 from crosswatch_trakt.testing.bench_scenarios import host_item

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from crosswatch_trakt.config import TraktConfig
-from crosswatch_trakt.features import build_feature
+from crosswatch_trakt.features.registry import build_feature
 from crosswatch_trakt.hostspec import HostContext
 from crosswatch_trakt.testing import VirtualClock
 from crosswatch_trakt.testing.bench_scenarios import host_item

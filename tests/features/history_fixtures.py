@@ -7,7 +7,7 @@ from typing import Any
 import attrs
 import pytest
 
-from crosswatch_trakt.features.history import HistoryFeature
+from crosswatch_trakt.features.history import SPEC, HistoryFeature
 from crosswatch_trakt.hostspec import ApplyResult, HostContext
 from crosswatch_trakt.testing import FakeTrakt, VirtualClock
 from crosswatch_trakt.testing.builders import demo_catalog
@@ -39,7 +39,7 @@ def fixture_demo(fake_trakt: FakeTrakt) -> Demo:
 @pytest.fixture(name="history")
 def fixture_history(host_context: HostContext) -> HistoryFeature:
     """Return the history feature of the emulator account ``alice``."""
-    return HistoryFeature(account_for(host_context))
+    return HistoryFeature(SPEC, account_for(host_context))
 
 
 def emulator_with_plays_media() -> tuple[FakeTrakt, VirtualClock, list[Movie | Episode]]:

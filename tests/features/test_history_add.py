@@ -22,7 +22,7 @@ from history_fixtures import (  # noqa: F401  (fixtures)
     with_pair,
 )
 
-from crosswatch_trakt.features.history import HistoryFeature
+from crosswatch_trakt.features.history import SPEC, HistoryFeature
 from crosswatch_trakt.features.history.write import SETTLE_SECONDS
 from crosswatch_trakt.hostspec import HostContext
 from crosswatch_trakt.testing import FakeTrakt, Fault, VirtualClock
@@ -163,7 +163,7 @@ def test_chunks_follow_write_chunk_size(
 ) -> None:
     """Five plays with write_chunk_size 2 go in three POSTs and all are confirmed."""
     context = attrs.evolve(host_context, config={**host_context.config, "write_chunk_size": 2})
-    feature = HistoryFeature(_account(context))
+    feature = HistoryFeature(SPEC, _account(context))
     items = [movie_item(m, f"2025-0{i + 1}-01T10:00:00Z") for i, m in enumerate(demo.movies[:5])]
     result = feature.add(items, context, False)
     assert result["count"] == 5
@@ -248,7 +248,7 @@ def test_final_errors_stop_the_run(
 ) -> None:
     """A 420, 423 or 426 fails its chunk and every later one without sending them."""
     context = attrs.evolve(host_context, config={**host_context.config, "write_chunk_size": 2})
-    feature = HistoryFeature(_account(context))
+    feature = HistoryFeature(SPEC, _account(context))
     fake_trakt.faults.add(Fault(method="POST", path="/sync/history", status=status))
     items = [movie_item(m, "2025-01-01T10:00:00Z") for m in demo.movies[:5]]
     result = feature.add(items, context, False)

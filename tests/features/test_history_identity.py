@@ -18,7 +18,7 @@ from history_fixtures import (  # noqa: F401  (fixtures)
     with_pair,
 )
 
-from crosswatch_trakt.features.history import HistoryFeature
+from crosswatch_trakt.features.history import SPEC, HistoryFeature
 from crosswatch_trakt.features.history.identity import RESOLVED
 from crosswatch_trakt.hostspec import HostContext
 from crosswatch_trakt.testing import FakeTrakt, Fault
@@ -42,7 +42,7 @@ def plex_item(movie: Movie, watched_at: str) -> dict[str, Any]:
 def wipe(context: HostContext) -> HistoryFeature:
     """Delete the state folder and return a feature of a fresh account object."""
     shutil.rmtree(context.state_dir)
-    return HistoryFeature(account_for(context))
+    return HistoryFeature(SPEC, account_for(context))
 
 
 def test_title_play_is_written_once_over_three_runs(

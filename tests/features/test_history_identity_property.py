@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from crosswatch_trakt.config import TraktConfig
-from crosswatch_trakt.features.history import HistoryFeature
+from crosswatch_trakt.features.history import SPEC, HistoryFeature
 from crosswatch_trakt.hostspec import HostContext
 from crosswatch_trakt.testing import FakeTrakt, Fault, VirtualClock
 from crosswatch_trakt.testing.catalog import Episode, Movie
@@ -66,7 +66,7 @@ class World:
         self.account = TraktAccount.create(
             TraktConfig.from_mapping(self.config()), self.state, clock=self.clock
         )
-        return HistoryFeature(self.account)
+        return HistoryFeature(SPEC, self.account)
 
     def config(self) -> dict[str, Any]:
         """Return the provider config pointing at the emulator."""

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from crosswatch_trakt.config import TraktConfig
-from crosswatch_trakt.features.history import HistoryFeature
+from crosswatch_trakt.features.history import SPEC, HistoryFeature
 from crosswatch_trakt.hostspec import HostContext
 from crosswatch_trakt.testing import FakeTrakt, Fault
 from crosswatch_trakt.testing.catalog import Episode, Movie
@@ -65,7 +65,7 @@ def world(chunk: int) -> Iterator[World]:
         context = HostContext(config=config, state_dir=state, clock=clock, run_id="run-1")
         account = TraktAccount.create(TraktConfig.from_mapping(config), state, clock=clock)
         try:
-            yield World(fake, context, HistoryFeature(account), media)
+            yield World(fake, context, HistoryFeature(SPEC, account), media)
         finally:
             account.close()
 

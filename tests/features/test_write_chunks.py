@@ -18,8 +18,7 @@ from history_fixtures import (  # noqa: F401  (fixtures)
 
 from crosswatch_trakt.features.chunks import sizer_for
 from crosswatch_trakt.features.history import HistoryFeature
-from crosswatch_trakt.features.ratings import RatingsFeature
-from crosswatch_trakt.features.watchlist import WatchlistFeature
+from crosswatch_trakt.features.registry import build_feature
 from crosswatch_trakt.hostspec import HostContext
 from crosswatch_trakt.testing import FakeTrakt, Fault
 from crosswatch_trakt.testing.catalog import Episode, Movie
@@ -186,7 +185,7 @@ def test_watchlist_upserts_resend_in_smaller_chunks(
     items = [{"type": "movie", "title": m.title, "year": m.year, "ids": {"tmdb": m.ids["tmdb"]}}
              for m in films]  # fmt: skip
     fake_trakt.faults.add(Fault(method="POST", path="/sync/watchlist", status=status, over=300))
-    result = WatchlistFeature(account_for(host_context)).add(items, host_context, False)
+    result = build_feature("watchlist", account_for(host_context)).add(items, host_context, False)
     accounted(result, 600)
     assert result["count"] == 600
     assert result["stats"]["ambiguous_resends"] == 1
@@ -208,7 +207,7 @@ def test_slow_large_bodies_time_out_and_the_chunks_shrink(
     fake_trakt.faults.add(
         Fault(method="POST", path="/sync/watchlist", kind="delay", per_entry=0.02, times=None)
     )
-    result = WatchlistFeature(account_for(context)).add(items, context, False)
+    result = build_feature("watchlist", account_for(context)).add(items, context, False)
     accounted(result, 60)
     assert result["count"] == 60
     # the timed-out body is logged when the emulator finishes it, so compare as a multiset
@@ -267,7 +266,7 @@ def test_nested_ratings_count_by_entry(fake_trakt: FakeTrakt, host_context: Host
          "episode": ep.number, "rating": 7, "rated_at": "2025-05-01T10:00:00Z"}
         for ep in show.episodes()
     ]  # fmt: skip
-    result = RatingsFeature(account_for(host_context)).add(items, host_context, False)
+    result = build_feature("ratings", account_for(host_context)).add(items, host_context, False)
     accounted(result, 150)
     assert result["count"] == 150
     assert sizes(fake_trakt, "/sync/ratings") == [100, 50]

@@ -5,6 +5,6 @@ Removes go by history id; ``HistoryFeature`` is in ``feature``.
 
 from __future__ import annotations
 
-from crosswatch_trakt.features.history.feature import HistoryFeature
+from crosswatch_trakt.features.history.feature import SPEC, HistoryFeature
 
-__all__ = ["HistoryFeature"]
+__all__ = ["SPEC", "HistoryFeature"]

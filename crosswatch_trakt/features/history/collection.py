@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from crosswatch_trakt.config import CollectionToggles
 from crosswatch_trakt.errors import AmbiguousWrite, TraktError
 from crosswatch_trakt.features.chunks import Chunks, sizer_for
-from crosswatch_trakt.features.writer import UPSERT_SENDS
+from crosswatch_trakt.features.writer import UPSERT_SENDS, drive
 from crosswatch_trakt.media.keys import item_key
 from crosswatch_trakt.media.models import CollectionEntry, Play
 from crosswatch_trakt.media.payloads import match_not_found, nests, request_body, request_item
@@ -69,8 +69,8 @@ def add_collections(
     stats: dict[str, Any] = dict.fromkeys((*COUNTS, "not_found", "ambiguous_writes"), 0)
     stats["error"] = None
     queue = Chunks.of(entries, sizer_for(account, PATH), lambda entry: nests(entry.media))
-    while queue:
-        chunk, sends = queue.take()
+
+    def send(chunk: list[CollectionEntry], sends: int) -> None:
         body = request_body([request_item(entry) for entry in chunk])
         try:
             answer = account.session.post_json(PATH, body.json, feature=FEATURE)
@@ -80,12 +80,12 @@ def add_collections(
             if sends + 1 < UPSERT_SENDS:  # an upsert: send it once more, in smaller chunks
                 account.session.log(FEATURE).warning("collection.ambiguous_resend")
                 queue.again(chunk, sends + 1)
-                continue
-            _failed(account, stats, exc, len(entries))
-            break
+            else:
+                _failed(account, stats, exc, len(entries))
+            return
         except TraktError as exc:
             _failed(account, stats, exc, len(entries))
-            break
+            return
         queue.sizer.answered()
         answer = answer if isinstance(answer, Mapping) else {}
         for field in COUNTS:
@@ -93,6 +93,12 @@ def add_collections(
             if isinstance(counts, Mapping):
                 stats[field] += sum(v for v in counts.values() if isinstance(v, int))
         stats["not_found"] += len(match_not_found(body, answer.get("not_found")))
+
+    def stopped() -> tuple[str, str] | None:
+        # the first failure ends the collection writes; the entries left are not sent
+        return None if stats["error"] is None else ("http_error", stats["error"])
+
+    drive(queue, send, lambda chunk, reason, detail: None, blocked=stopped)
     account.session.log(FEATURE).info("collection.done", **{k: stats[k] for k in COUNTS})
     return stats
 

@@ -11,12 +11,18 @@ single plays by history id. See ``docs/features/history.md``.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, ClassVar
 
 import attrs
 
 from crosswatch_trakt.config import HistoryOptions, PairOptions
-from crosswatch_trakt.features.history.cache import KINDS, HistoryIndexDoc, PlayIndex, kind_of
+from crosswatch_trakt.features.engine import FeatureBase
+from crosswatch_trakt.features.history.cache import (
+    INDEX_FILE,
+    KINDS,
+    HistoryIndexDoc,
+    PlayIndex,
+    kind_of,
+)
 from crosswatch_trakt.features.history.collection import add_collections
 from crosswatch_trakt.features.history.identity import RESOLVED, learn_landed, resolve_entries
 from crosswatch_trakt.features.history.parse import (
@@ -34,13 +40,14 @@ from crosswatch_trakt.features.items import reports_reads
 from crosswatch_trakt.features.ledger import Ledger
 from crosswatch_trakt.features.locking import serialised
 from crosswatch_trakt.features.resolved import ResolvedMemory
+from crosswatch_trakt.features.spec import Booked, FeatureSpec, Op, StateFiles
 from crosswatch_trakt.features.unresolved import UnresolvedMemory
+from crosswatch_trakt.features.writer import WriteRun
 from crosswatch_trakt.media.keys import item_key
 from crosswatch_trakt.media.models import Play
-from crosswatch_trakt.support.contract import ApplyResult, HostContext, HostItem, Snapshot
-from crosswatch_trakt.trakt.account import TraktAccount
+from crosswatch_trakt.support.contract import HostContext, HostItem, Snapshot
 
-__all__ = ["UNRESOLVED", "HistoryFeature"]
+__all__ = ["SPEC", "UNRESOLVED", "HistoryFeature"]
 
 UNRESOLVED = "trakt_history.unresolved.json"
 
@@ -51,11 +58,8 @@ def landed_entries(writer: AddWriter) -> list[PlayIn]:
 
 
 @attrs.define
-class HistoryFeature:
-    """The Trakt history feature of one account."""
-
-    name: ClassVar[str] = "history"
-    account: TraktAccount
+class HistoryFeature(FeatureBase):
+    """The Trakt history feature of one account: its own engine for plays."""
 
     def index(self, context: HostContext) -> Snapshot:
         """Return every play on Trakt as ``{play key: host item}`` (complete, or raise)."""
@@ -67,13 +71,29 @@ class HistoryFeature:
 
     @serialised
     @reports_reads
-    def add(self, items: Sequence[HostItem], context: HostContext, dry_run: bool) -> ApplyResult:
-        """Add plays; each ends confirmed, skipped (already there) or unresolved."""
+    def apply(
+        self, op: Op, items: Sequence[HostItem], context: HostContext, dry_run: bool
+    ) -> Booked:
+        """Add plays, or remove them by history id; every item is booked once."""
         options = PairOptions.from_pair(context.pair).history
         ledger = Ledger(dry_run=dry_run)
+        (self._add if op == "add" else self._remove)(items, context, options, ledger)
+        booked = ledger.booked()
+        self._log().info(f"apply.{op}s.done", **ledger.counts(), dry_run=dry_run)
+        return booked
+
+    def _add(
+        self,
+        items: Sequence[HostItem],
+        context: HostContext,
+        options: HistoryOptions,
+        ledger: Ledger,
+    ) -> None:
+        """Add plays; each ends confirmed, skipped (already there) or unresolved."""
+        dry_run = ledger.dry_run
         entries = parse_adds(items, ledger, allow_released=options.allow_released)
         if not entries:
-            return self._done(ledger, "apply.adds.done")
+            return
         reader = HistoryReader(self.account)
         doc = self._doc(reader, context, ledger, dry_run)
         index = PlayIndex.of(doc.plays())
@@ -90,10 +110,9 @@ class HistoryFeature:
                 ledger.confirm(entry.key)
             ledger.bump("would_add", len(todo))
             self._collect([e.play for e in todo], index, options, ledger, dry_run=True)
-            return self._done(ledger, "apply.adds.done")
+            return
         writer = AddWriter(
-            self.account,
-            context,
+            WriteRun(self.account, self.name, context),
             ledger,
             index=index,
             nest=options.number_fallback,
@@ -115,17 +134,19 @@ class HistoryFeature:
         resolved.save()
         ledger.bump("added", len(writer.confirmed))
         self._collect([e.play for e in writer.confirmed], index, options, ledger, dry_run=False)
-        return self._done(ledger, "apply.adds.done")
 
-    @serialised
-    @reports_reads
-    def remove(self, items: Sequence[HostItem], context: HostContext, dry_run: bool) -> ApplyResult:
+    def _remove(
+        self,
+        items: Sequence[HostItem],
+        context: HostContext,
+        options: HistoryOptions,
+        ledger: Ledger,
+    ) -> None:
         """Remove plays by history id; removing every play of an item needs an explicit option."""
-        options = PairOptions.from_pair(context.pair).history
-        ledger = Ledger(dry_run=dry_run)
+        dry_run = ledger.dry_run
         found, whole = parse_removes(items, ledger)
         if not found and not whole:
-            return self._done(ledger, "apply.removes.done")
+            return
         reader = HistoryReader(self.account)
         doc = self._doc(reader, context, ledger, dry_run)
         index = PlayIndex.of(doc.plays())
@@ -135,13 +156,13 @@ class HistoryFeature:
             for key in by_key:
                 (ledger.confirm if targets.get(key) else ledger.skip)(key)
             ledger.bump("would_remove_plays", sum(len(t) for t in targets.values()))
-            return self._done(ledger, "apply.removes.done")
+            return
         resolved.save()
         live = {key: hids for key, hids in targets.items() if hids}
         for key in by_key:
             if key not in live:
                 ledger.skip(key)
-        remover = RemoveWriter(self.account, context, ledger)
+        remover = RemoveWriter(WriteRun(self.account, self.name, context), ledger)
         try:
             remover.remove(live, by_key)
         finally:
@@ -157,7 +178,6 @@ class HistoryFeature:
         by_item = sum(len(removed & set(live[k])) for k in live if k in whole_keys)
         if whole_keys:
             ledger.bump("plays_removed_by_item", by_item)
-        return self._done(ledger, "apply.removes.done")
 
     # -- helpers -----------------------------------------------------------------------
 
@@ -224,16 +244,22 @@ class HistoryFeature:
         if stats is not None:
             ledger.stats["collection"] = stats
 
-    def _done(self, ledger: Ledger, event: str) -> ApplyResult:
-        result = ledger.result()
-        self._log().info(
-            event,
-            confirmed=len(result["confirmed_keys"]),
-            skipped=len(result["skipped_keys"]),
-            unresolved=len(result["unresolved"]),
-            dry_run=ledger.dry_run,
-        )
-        return result
 
-    def _log(self) -> Any:
-        return self.account.session.log(self.name)
+SPEC = FeatureSpec(
+    name="history",
+    summary="plays of movies and episodes, each with its watched_at, exactly once",
+    files=StateFiles(index=INDEX_FILE, unresolved=UNRESOLVED, resolved=RESOLVED),
+    engine=HistoryFeature,
+    capabilities={"watched_at": True, "multiple_plays": True, "removes": True},
+    host_capabilities={
+        "types": {"movies": True, "shows": False, "seasons": False, "episodes": True},
+        "watched_at": True,
+        "multiple_plays": True,
+        "upsert": True,
+        "remove": True,
+        "from_date": True,
+        "event_history": True,
+        "rewatches": {"read": True, "write": True, "account_gate": False},
+    },
+    per_play=True,
+)

@@ -63,11 +63,11 @@ def rank(key: str) -> int:
     return int(tail) if sep and "@" in head and tail.isdecimal() else 1
 
 
-def _fail(ledger: Ledger, problem: Problem) -> None:
+def _fail(ledger: Ledger, problem: Problem, at: int) -> None:
     if problem.key in ledger.expected:
-        ledger.duplicate(problem.key, problem.item)
+        ledger.duplicate(problem.key, problem.item, at)
         return
-    ledger.expect(problem.key)
+    ledger.expect(problem.key, at)
     ledger.fail(problem.key, problem.item, problem.reason, problem.detail)
 
 
@@ -76,56 +76,59 @@ def _not_playable(play: Play, item: Any) -> Problem:
     return Problem(play_key(play.media, play.watched_at), item, "invalid_item", detail)
 
 
-def book_plays(ledger: Ledger, found: Sequence[tuple[Any, Play]]) -> list[PlayIn]:
+#: a parsed play: its position in the call's items, the item, the play
+Found = tuple[int, Any, Play]
+
+
+def book_plays(ledger: Ledger, found: Sequence[Found]) -> list[PlayIn]:
     """Key and expect ``found`` plays by the input alone (``keys.play_keys`` of the items)."""
     out: list[PlayIn] = []
-    for (item, play), key in zip(found, play_keys([play for _, play in found]), strict=True):
+    for (at, item, play), key in zip(found, play_keys([p for _, _, p in found]), strict=True):
         if key in ledger.expected:
-            ledger.duplicate(key, item)
+            ledger.duplicate(key, item, at)
             continue
-        ledger.expect(key)
+        ledger.expect(key, at)
         out.append(PlayIn(key, item, play, play_key(play.media, play.watched_at)))
     return out
 
 
 def parse_adds(items: Sequence[Any], ledger: Ledger, *, allow_released: bool) -> list[PlayIn]:
     """Parse add items into plays; problems are booked unresolved at once."""
-    found: list[tuple[Any, Play]] = []
+    found: list[Found] = []
     for index, item in enumerate(items):
         result = host_to_play(item, allow_released=allow_released, index=index)
         if isinstance(result, Play) and result.media.type not in PLAYABLE:
             result = _not_playable(result, item)
         if isinstance(result, Problem):
-            _fail(ledger, result)
+            _fail(ledger, result, index)
         else:
-            found.append((item, result))
+            found.append((index, item, result))
     return book_plays(ledger, found)
 
 
-def parse_removes(
-    items: Sequence[Any], ledger: Ledger
-) -> tuple[list[tuple[Any, Play]], list[ByItem]]:
+def parse_removes(items: Sequence[Any], ledger: Ledger) -> tuple[list[Found], list[ByItem]]:
     """Parse remove items into (unbooked) plays and whole-item requests; problems are booked."""
-    found: list[tuple[Any, Play]] = []
+    found: list[Found] = []
     whole: list[ByItem] = []
     for index, item in enumerate(items):
         media = host_to_media(item, index=index)
         if isinstance(media, Problem):
-            _fail(ledger, media)
+            _fail(ledger, media, index)
             continue
         if media.type not in PLAYABLE:
             detail = f"history plays are of movies and episodes, not of a {media.type}"
             _fail(
                 ledger,
                 Problem(item_key(media) or f"invalid:#{index}", item, "invalid_item", detail),
+                index,
             )
             continue
         if item.get("watched_at") in (None, ""):
             key = item_key(media) or f"invalid:#{index}"
             if key in ledger.expected:
-                ledger.duplicate(key, item)
+                ledger.duplicate(key, item, index)
                 continue
-            ledger.expect(key)
+            ledger.expect(key, index)
             try:
                 history_id = history_id_of(item)
             except ValueError as exc:
@@ -135,9 +138,9 @@ def parse_removes(
             continue
         result = host_to_play(item, index=index)
         if isinstance(result, Problem):
-            _fail(ledger, result)
+            _fail(ledger, result, index)
         else:
-            found.append((item, result))
+            found.append((index, item, result))
     return found, whole
 
 
@@ -196,7 +199,7 @@ def fallback(todo: list[PlayIn], options: HistoryOptions, ledger: Ledger) -> lis
 
 
 def remove_targets(
-    found: list[tuple[Any, Play]],
+    found: list[Found],
     whole: list[ByItem],
     index: PlayIndex,
     ledger: Ledger,

@@ -29,17 +29,15 @@ from crosswatch_trakt.features.chunks import Chunks, sizer_for
 from crosswatch_trakt.features.history.cache import Kind, PlayIndex, kind_of, play_matches
 from crosswatch_trakt.features.history.reader import read_windows
 from crosswatch_trakt.features.ledger import Ledger
-from crosswatch_trakt.features.writer import FATAL_REASONS, UPSERT_SENDS
+from crosswatch_trakt.features.writer import UPSERT_SENDS, WriteRun
 from crosswatch_trakt.media.models import Play
 from crosswatch_trakt.media.payloads import match_not_found, nests, request_body, request_item
-from crosswatch_trakt.support.contract import HostContext, ProgressEvent
 
 if TYPE_CHECKING:
     from crosswatch_trakt.trakt.account import TraktAccount
 
 __all__ = ["LATE_WRITE", "MAX_SENDS", "SETTLE_SECONDS", "AddWriter", "PlayIn", "RemoveWriter"]
 
-FEATURE = "history"
 ADD_PATH = "/sync/history"
 REMOVE_PATH = "/sync/history/remove"
 #: how often one play may be sent when every answer is lost (each after a read-back)
@@ -93,35 +91,15 @@ def _flat(_history_id: int) -> bool:
 
 @attrs.define
 class _Writer:
-    account: TraktAccount
-    context: HostContext
+    run: WriteRun
     ledger: Ledger
-    stopped: TraktError | None = None
 
-    def __attrs_post_init__(self) -> None:
-        self.stopped = self.account.stops.stopped(FEATURE, self.context.run_id)
-
-    def _blocked(self) -> tuple[str, str] | None:
-        if self.stopped is not None:
-            return self.stopped.reason, str(self.stopped)
-        if self.context.cancelled is not None and self.context.cancelled():
-            return "cancelled", "the host cancelled the run before this chunk was sent"
-        return None
-
-    def _stop_if_fatal(self, exc: TraktError) -> None:
-        if exc.reason in FATAL_REASONS:
-            self.stopped = exc
-            self.account.stops.stop(FEATURE, self.context.run_id, exc)
-
-    def _progress(self, done: int, total: int) -> None:
-        if self.context.progress is not None:
-            self.context.progress(
-                ProgressEvent(feature=FEATURE, phase="write", done=done, total=total)
-            )
+    @property
+    def account(self) -> TraktAccount:
+        return self.run.account
 
     def _post(self, path: str, body: Mapping[str, Any]) -> Mapping[str, Any]:
-        answer = self.account.session.post_json(path, body, feature=FEATURE)
-        return answer if isinstance(answer, Mapping) else {}
+        return self.run.post(path, body)
 
 
 @attrs.define
@@ -140,15 +118,11 @@ class AddWriter(_Writer):
     def write(self, todo: Sequence[PlayIn]) -> None:
         """Send ``todo`` in chunks the sizer allows and book every play."""
         queue = Chunks.of(todo, sizer_for(self.account, ADD_PATH), self._nested)
-        while queue:
-            chunk, sends = queue.take()
-            blocked = self._blocked()
-            if blocked is not None:
-                for entry in chunk:
-                    self.ledger.fail(entry.key, entry.item, *blocked)
-            else:
-                self._chunk(chunk, queue, sends)
-            self._progress(len(todo) - len(queue), len(todo))
+        self.run.drive(queue, lambda chunk, sends: self._chunk(chunk, queue, sends), self._fail)
+
+    def _fail(self, entries: Sequence[PlayIn], reason: str, detail: str) -> None:
+        for entry in entries:
+            self.ledger.fail(entry.key, entry.item, reason, detail)
 
     def _nested(self, entry: PlayIn) -> bool:
         return self.nest and nests(entry.play.media)
@@ -167,13 +141,13 @@ class AddWriter(_Writer):
             answer = self._post(ADD_PATH, body.json)
         except TraktError as exc:
             if not _unknown_outcome(exc):
-                self._stop_if_fatal(exc)
+                self.run.stop_if_fatal(exc)
                 for entry in sent:
                     self.ledger.fail(entry.key, entry.item, exc.reason, str(exc))
                 return
             queue.sizer.lost()
             self.ledger.bump("ambiguous_writes")
-            self.account.session.log(FEATURE).warning(
+            self.account.session.log(self.run.feature).warning(
                 "apply.adds.ambiguous",
                 plays=len(sent),
                 attempt=sends + 1,
@@ -213,7 +187,7 @@ class AddWriter(_Writer):
         try:
             landed, absent = self._reconcile(found)
         except TraktError as exc:
-            self._stop_if_fatal(exc)
+            self.run.stop_if_fatal(exc)
             self.uncertain += found
             for entry in found:
                 self.ledger.fail(entry.key, entry.item, "mismatch", f"{detail}; {exc}")
@@ -229,7 +203,7 @@ class AddWriter(_Writer):
         try:
             landed, missing = self._reconcile(sent)
         except TraktError as read_exc:
-            self._stop_if_fatal(read_exc)
+            self.run.stop_if_fatal(read_exc)
             self.uncertain += sent
             detail = f"{exc} Reading the plays back failed too ({read_exc}); not resent."
             for entry in sent:
@@ -303,14 +277,11 @@ class RemoveWriter(_Writer):
         """Remove the plays of ``targets`` (key -> history ids); return the ids now gone."""
         ids = list(dict.fromkeys(h for hids in targets.values() for h in hids))
         queue = Chunks.of(ids, sizer_for(self.account, REMOVE_PATH), _flat)
-        while queue:
-            chunk, sends = queue.take()
-            blocked = self._blocked()
-            if blocked is not None:
-                self.outcome.update(dict.fromkeys(chunk, blocked))
-            else:
-                self._chunk(chunk, queue, sends)
-            self._progress(len(ids) - len(queue), len(ids))
+
+        def fail(chunk: list[int], reason: str, detail: str) -> None:
+            self.outcome.update(dict.fromkeys(chunk, (reason, detail)))
+
+        self.run.drive(queue, lambda chunk, sends: self._chunk(chunk, queue, sends), fail)
         for key, hids in targets.items():
             self._book(key, items[key], [self.outcome[h] for h in hids])
         return {h for h, (state, _) in self.outcome.items() if state in ("deleted", "gone")}
@@ -328,7 +299,7 @@ class RemoveWriter(_Writer):
                 queue.again(chunk, sends + 1)
             return
         except TraktError as exc:
-            self._stop_if_fatal(exc)
+            self.run.stop_if_fatal(exc)
             self.outcome.update(dict.fromkeys(chunk, (exc.reason, str(exc))))
             return
         queue.sizer.answered()

@@ -1,0 +1,207 @@
+"""What a feature declares as data: ``FeatureSpec``, and the parts the engines read from it.
+
+A feature is one module that builds one ``FeatureSpec`` (``SPEC``) and one entry in
+``features.registry.REGISTRY``. The spec names the feature once and says everything the
+front doors, the command line and the engines need of it: its state files, its manifest
+capabilities, how its index is read (``IndexSpec``: one ``PartRead`` per endpoint and
+``last_activities`` stamp) and, for the present-state features, how it writes
+(``UpsertSpec``). ``engine`` builds the object that runs it for one account
+(``features.engine.UpsertFeature`` for watchlist and ratings; history's own strategy).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, Protocol
+
+import attrs
+
+from crosswatch_trakt.media.models import MediaRef, Problem
+from crosswatch_trakt.support.contract import ApplyResult, HostContext, HostItem, Snapshot
+
+if TYPE_CHECKING:
+    from crosswatch_trakt.trakt.account import TraktAccount
+
+__all__ = [
+    "Booked",
+    "FeatureSpec",
+    "IndexDoc",
+    "IndexSpec",
+    "Op",
+    "Part",
+    "PartRead",
+    "StateFiles",
+    "TraktFeature",
+    "UpsertSpec",
+]
+
+Op = Literal["add", "remove"]
+
+
+@attrs.frozen
+class Booked:
+    """An apply call's ``ApplyResult`` and, per input position, the key its item was booked.
+
+    ``inputs[i]`` is the key of the call's ``i``-th item, so a front door can say what
+    happened to each item it was given without parsing it again (``crosswatch.results``).
+    """
+
+    result: ApplyResult
+    inputs: Mapping[int, str]
+
+    def outcomes(self, count: int) -> list[tuple[str, str, str]]:
+        """Return ``(bucket, reason, detail)`` of each of the first ``count`` input items.
+
+        ``bucket`` is ``confirmed``, ``skipped`` or ``unresolved``; an item the ledger never
+        saw (a bug) is ``unresolved`` with the reason ``mismatch``, never confirmed.
+        """
+        result = self.result
+        fates: dict[str, tuple[str, str, str]] = {
+            k: ("confirmed", "", "") for k in result["confirmed_keys"]
+        }
+        fates.update((k, ("skipped", "", "")) for k in result["skipped_keys"])
+        fates.update(
+            (e["key"], ("unresolved", e["reason"], e["detail"])) for e in result["unresolved"]
+        )
+        lost = ("unresolved", "mismatch", "The adapter did not account for it.")
+        return [fates.get(self.inputs.get(index, ""), lost) for index in range(count)]
+
+
+class TraktFeature(Protocol):
+    """A Trakt feature of one account: a complete index, and applies that book every item."""
+
+    @property
+    def name(self) -> str:
+        """The feature's name (its spec's)."""
+
+    @property
+    def account(self) -> TraktAccount:
+        """The account the feature reads and writes."""
+
+    def index(self, context: HostContext) -> Snapshot:
+        """Return the complete present state of the feature, or raise."""
+
+    def apply(
+        self, op: Op, items: Sequence[HostItem], context: HostContext, dry_run: bool
+    ) -> Booked:
+        """Add or remove ``items`` and account for every one."""
+
+    def add(self, items: Sequence[HostItem], context: HostContext, dry_run: bool) -> ApplyResult:
+        """Add ``items`` and account for every one."""
+
+    def remove(self, items: Sequence[HostItem], context: HostContext, dry_run: bool) -> ApplyResult:
+        """Remove ``items`` and account for every one."""
+
+
+@attrs.frozen
+class StateFiles:
+    """A feature's files in the state folder: its index, unresolved and resolved memories."""
+
+    index: str
+    unresolved: str
+    resolved: str
+
+    @classmethod
+    def named(cls, feature: str, index: str = "index") -> StateFiles:
+        """Return ``trakt_<feature>.<index>.json`` and its ``unresolved`` and ``resolved``."""
+        return cls(*(f"trakt_{feature}.{role}.json" for role in (index, "unresolved", "resolved")))
+
+    def all(self) -> tuple[str, str, str]:
+        """Return the three file names."""
+        return (self.index, self.unresolved, self.resolved)
+
+
+@attrs.define
+class Part:
+    """One part of a cached index, with the ``last_activities`` stamp it was read at."""
+
+    watermark: str | None = None
+    items: dict[str, dict[str, Any]] = attrs.Factory(dict)
+    stale: bool = False
+
+
+class IndexDoc(Protocol):
+    """A feature's cached index document: its parts by name (a state document)."""
+
+    SCHEMA: ClassVar[int]
+
+    def part(self, name: str) -> Part | None:
+        """Return the part ``name``, or ``None`` when it was never read."""
+
+    def put(self, name: str, part: Part) -> None:
+        """Store ``part`` as the part ``name``."""
+
+    def all_items(self) -> dict[str, dict[str, Any]]:
+        """Return every item of every part as one snapshot."""
+
+
+@attrs.frozen
+class PartRead:
+    """How one part of an index is read: its endpoint and its ``last_activities`` stamp."""
+
+    part: str
+    path: str
+    stamp: str
+    row: Callable[[Any], Any]
+    what: str
+    #: a "pagination optional" endpoint, read in one request (trakt/trakt-api#919)
+    unpaged: bool = False
+
+
+@attrs.frozen
+class IndexSpec:
+    """A gated, cached index (in ``files.index``): its document, part reads, an item's part."""
+
+    doc: Callable[[], IndexDoc]
+    doc_type: type[Any]
+    reads: tuple[PartRead, ...]
+    part_of: Callable[[MediaRef], str]
+    to_host: Callable[[Any], HostItem]
+
+
+@attrs.frozen
+class UpsertSpec:
+    """How a present-state feature writes: its path, item parsers, fields and its skip rule.
+
+    Adds go to ``path``, removes to ``path + "/remove"`` (Trakt's ``/sync`` convention).
+    """
+
+    path: str
+    parse_add: Callable[..., Any | Problem]
+    parse_remove: Callable[..., Any | Problem]
+    fields: Callable[[Any], Mapping[str, Any]]
+    #: whether an item found on Trakt needs no write (the watchlist: always; ratings: same rating)
+    unchanged: Callable[[Any, Mapping[str, Any]], bool]
+    #: the stat a dry run counts its would-be adds under
+    would_add: str
+    #: the account's limit on the feature's size, if any (``None``: no limit)
+    limit: Callable[[TraktAccount, str | None], int | None] | None = None
+
+    @property
+    def remove_path(self) -> str:
+        """Return the path removes are posted to."""
+        return self.path + "/remove"
+
+
+@attrs.frozen
+class FeatureSpec:
+    """Everything about one feature that is not code of its own (see the module docstring)."""
+
+    name: str
+    summary: str
+    files: StateFiles
+    engine: Callable[[FeatureSpec, TraktAccount], TraktFeature]
+    #: the manifest of ``provider_capabilities`` for this feature
+    capabilities: Mapping[str, Any]
+    #: the same facts in the words CrossWatch's planner reads
+    host_capabilities: Mapping[str, Any]
+    index: IndexSpec | None = None
+    upsert: UpsertSpec | None = None
+    #: items are single plays keyed ``<item>@<minute>`` (history)
+    per_play: bool = False
+    #: the host item field whose change makes a present item an update (ratings: ``rating``)
+    value_field: str | None = None
+
+    def open(self, account: TraktAccount) -> TraktFeature:
+        """Return the feature's engine for ``account``."""
+        return self.engine(self, account)
