@@ -143,10 +143,6 @@ class TraktConfig:
             chunks = WriteChunks(flat=size, nested=size, floor=chunks.floor)
         return attrs.evolve(chunks, floor=min(chunks.floor, chunks.flat, chunks.nested))
 
-    def account_key(self) -> str:
-        """Return what identifies this login in the process: the API host and client id."""
-        return f"{self.base_url}|{self.client_id}"
-
 
 @attrs.frozen
 class CollectionToggles:

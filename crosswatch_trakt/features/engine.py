@@ -75,7 +75,7 @@ class FeatureBase:
         return self.apply("remove", items, context, dry_run).result
 
     def _log(self) -> Any:
-        return self.account.session.log(self.name)
+        return self.account.log(self.name)
 
 
 @attrs.define

@@ -26,7 +26,6 @@ from crosswatch_trakt.features.items import HasMedia, Parsed
 from crosswatch_trakt.features.ledger import Ledger
 from crosswatch_trakt.media.payloads import match_not_found, nests, request_body
 from crosswatch_trakt.support.contract import HostContext, ProgressEvent
-from crosswatch_trakt.support.log import get_logger
 
 if TYPE_CHECKING:
     from crosswatch_trakt.trakt.account import TraktAccount
@@ -179,7 +178,7 @@ class ChunkWriter(Generic[M]):
             if sends + 1 >= UPSERT_SENDS:
                 self.fail_all(sent, exc.reason, str(exc))
                 return []
-            get_logger(self.run.feature).warning(
+            self.run.account.log(self.run.feature).warning(
                 "apply.ambiguous_resend", path=path, items=len(sent), chunk=queue.sizer.flat
             )
             self.ledger.bump("ambiguous_resends")

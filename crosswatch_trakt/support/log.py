@@ -3,12 +3,20 @@
 Library etiquette: this module never configures logging. Each logger runs our two
 processors (redaction, then the prefix and the ``provider``/``feature`` fields) and then
 whatever processor chain the application configured, looked up at call time.
+
+``get_logger`` is the one logger factory. Redaction blanks secret-named fields, Bearer tokens
+and known secret values: those of the logger's own ``secrets`` source (an account binds its
+own, ``TraktSession.log``) and those of the account whose request is running in this thread
+or task (``secrets_scope``), so a line logged on an account's behalf by code that does not
+know the account (the state store reading the token file, say) is redacted too.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, MutableMapping
+from collections.abc import Callable, Iterable, Iterator, MutableMapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 import attrs
@@ -31,6 +39,28 @@ _BEARER = re.compile(r"(?i)\bbearer\s+[A-Za-z0-9._~+/=-]+")
 
 EventDict = MutableMapping[str, Any]
 SecretSource = Callable[[], Iterable[str | None]]
+
+#: the secret source of the account whose request runs in this context (``secrets_scope``)
+_SCOPE: ContextVar[SecretSource | None] = ContextVar("crosswatch_trakt_secrets", default=None)
+
+
+@contextmanager
+def secrets_scope(secrets: SecretSource) -> Iterator[None]:
+    """Make every logger redact the values of ``secrets`` while the block runs (this context)."""
+    token = _SCOPE.set(secrets)
+    try:
+        yield
+    finally:
+        _SCOPE.reset(token)
+
+
+def known_secrets(own: SecretSource | None = None) -> list[str | None]:
+    """Return the values of ``own`` and of the running account's scope, if any."""
+    known = list(own()) if own is not None else []
+    scoped = _SCOPE.get()
+    if scoped is not None:
+        known.extend(scoped())
+    return known
 
 
 def redact_text(text: str, secrets: Iterable[str | None] = ()) -> str:
@@ -59,13 +89,16 @@ def _redact_value(value: Any, secrets: list[str | None]) -> Any:
 
 @attrs.frozen
 class Redactor:
-    """A processor that blanks secret keys, Bearer tokens and known secret values."""
+    """A processor that blanks secret keys, Bearer tokens and known secret values.
+
+    Known values: those of ``secrets`` and of the running account's ``secrets_scope``.
+    """
 
     secrets: SecretSource | None = None
 
     def __call__(self, logger: Any, method: str, event_dict: EventDict) -> EventDict:
         """Redact every field of ``event_dict``."""
-        known = list(self.secrets()) if self.secrets is not None else []
+        known = known_secrets(self.secrets)
         for key in list(event_dict):
             if key.lower() in SECRET_KEYS:
                 event_dict[key] = REDACTED

@@ -20,7 +20,9 @@ from crosswatch_trakt.errors import IncompleteRead, TraktError
 from crosswatch_trakt.support.clock import Clock, SystemClock
 from crosswatch_trakt.support.state import StateStore
 from crosswatch_trakt.trakt.activities import ActivityGate, RunMemo
+from crosswatch_trakt.trakt.bearer import BearerAuth
 from crosswatch_trakt.trakt.oauth import DeviceLogin
+from crosswatch_trakt.trakt.pipeline import Pipeline
 from crosswatch_trakt.trakt.session import TraktSession
 from crosswatch_trakt.trakt.tokens import SaveConfig, TokenManager
 
@@ -103,12 +105,16 @@ class TraktAccount:
         save_config: SaveConfig | None = None,
         random: Callable[[], float] | None = None,
     ) -> TraktAccount:
-        """Build an account and wire its parts together (no request is made)."""
+        """Build an account, each part given what it needs when built (no request is made).
+
+        The request pipeline comes first; the token manager refreshes through it, and the
+        session sends through it with the token manager behind its auth layer.
+        """
         clock = clock if clock is not None else SystemClock()
         store = StateStore(Path(state_dir), clock=clock)
-        session = TraktSession.create(config, clock, random=random)
-        tokens = TokenManager(config, clock, store, session, save_config)
-        session.tokens = tokens
+        pipeline = Pipeline.create(config, clock, random=random)
+        tokens = TokenManager(config, clock, store, pipeline, save_config)
+        session = TraktSession(config, clock, pipeline, BearerAuth(tokens))
         return cls(
             config=config,
             clock=clock,
@@ -139,6 +145,10 @@ class TraktAccount:
         node = limits.get("watchlist") if isinstance(limits, dict) else None
         count = node.get("item_count") if isinstance(node, dict) else None
         return count if isinstance(count, int) and not isinstance(count, bool) else None
+
+    def log(self, feature: str) -> Any:
+        """Return a logger for ``feature`` that redacts this account's secrets."""
+        return self.session.log(feature)
 
     def device_start(self) -> dict[str, Any]:
         """Start a device-code login (see ``DeviceLogin.start``)."""

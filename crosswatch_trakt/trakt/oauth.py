@@ -19,14 +19,14 @@ import attrs
 
 from crosswatch_trakt.config import TraktConfig
 from crosswatch_trakt.errors import AuthError, TransportError
-from crosswatch_trakt.support.log import get_logger
 from crosswatch_trakt.trakt.answers import is_json
+from crosswatch_trakt.trakt.retry import slow_down
 from crosswatch_trakt.trakt.session import TraktSession
 from crosswatch_trakt.trakt.tokens import TokenManager, TokenSet
 
 __all__ = ["POLL_STATES", "DeviceLogin"]
 
-#: device-token status -> state word
+#: device-token status -> state word (``slow_down``: the retry policy says, ``retry.slow_down``)
 POLL_STATES = {
     400: "pending",
     401: "invalid_client",
@@ -34,7 +34,6 @@ POLL_STATES = {
     409: "already_used",
     410: "expired",
     418: "denied",
-    429: "slow_down",
 }
 _MESSAGES = {
     "pending": "Waiting for the user to enter the code.",
@@ -81,7 +80,7 @@ class DeviceLogin:
         interval = int(body.get("interval") or 5)
         with self._lock:
             self._intervals[str(body["device_code"])] = interval
-        get_logger("auth").info("auth.device_started", expires_in=body.get("expires_in"))
+        self.session.log("auth").info("auth.device_started", expires_in=body.get("expires_in"))
         return {
             "device_code": body["device_code"],
             "user_code": body.get("user_code"),
@@ -108,9 +107,9 @@ class DeviceLogin:
             pair = TokenSet.from_response(response.json(), self.session.clock.time())
             self.tokens.adopt(pair)
             self._finish(device_code)
-            get_logger("auth").info("auth.device_approved", expires_at=pair.expires_at)
+            self.session.log("auth").info("auth.device_approved", expires_at=pair.expires_at)
             return self._answer("approved", interval, expires_at=pair.expires_at)
-        state = POLL_STATES.get(status)
+        state = "slow_down" if slow_down(response) else POLL_STATES.get(status)
         if state is None:
             return {
                 "state": "error",
@@ -141,9 +140,9 @@ class DeviceLogin:
             try:
                 confirmed = self.session.oauth_post("/oauth/revoke", body).status_code == 200
             except TransportError as exc:
-                get_logger("auth").warning("auth.revoke_failed", error=str(exc))
+                self.session.log("auth").warning("auth.revoke_failed", error=str(exc))
         self.tokens.forget()
-        get_logger("auth").info("auth.logged_out", confirmed=confirmed)
+        self.session.log("auth").info("auth.logged_out", confirmed=confirmed)
         return confirmed
 
     def _finish(self, device_code: str) -> None:

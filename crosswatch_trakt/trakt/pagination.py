@@ -5,7 +5,7 @@ the page count Trakt reports, whichever the answer proves. A full page never end
 because a header is missing (trakt/trakt-api#198: a cached answer with no ``-Page-Count``).
 A page before the reported page count is followed by the next page even when it is short
 (rows filtered after counting, #82). An item count that disagrees with the rows walked is
-logged and noted on the session (``ReadNotes``), never a failure (#823: "may be
+logged and noted in the session's ``ReadNotes``, never a failure (#823: "may be
 incorrect"). A page that fails after the session's retries, is not a list or is cut raises
 ``IncompleteRead``: no partial list ever escapes.
 
@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable, Iterator, Mapping
-from typing import Any, Protocol
+from typing import Any
 
 import attrs
 import requests
@@ -33,7 +33,7 @@ from crosswatch_trakt.errors import (
 from crosswatch_trakt.support.contract import ProgressEvent
 from crosswatch_trakt.trakt.answers import json_body
 
-__all__ = ["CountMismatch", "PageInfo", "PageSource", "ReadNotes", "collect_pages", "iter_pages"]
+__all__ = ["CountMismatch", "PageInfo", "PageReader", "ReadNotes", "collect_pages", "iter_pages"]
 
 #: errors that are final answers about the account, not a failed read: raised as they are
 _FINAL = (Forbidden, AccountLocked, VipOnly, AccountLimitExceeded)
@@ -74,24 +74,16 @@ class ReadNotes:
         return {"count_mismatches": self.total, "recent": [m.as_dict() for m in self.recent]}
 
 
-class PageSource(Protocol):
-    """What a walk needs of the session: its page size, one GET, a logger and its notes."""
+@attrs.frozen
+class PageReader:
+    """What a walk needs (the session hands it in): one GET, the page size, a logger, notes."""
 
-    @property
-    def page_size(self) -> int:
-        """The ``limit`` asked for (Trakt clamps it to 250)."""
-
-    @property
-    def reads(self) -> ReadNotes:
-        """Where count mismatches are noted."""
-
-    def get(
-        self, path: str, params: Mapping[str, Any] | None = None, *, feature: str
-    ) -> requests.Response:
-        """GET ``path`` with the session's retries; raise a typed error on failure."""
-
-    def log(self, feature: str) -> Any:
-        """Return a logger for ``feature``."""
+    #: GET one page (``path``, query) with the session's retries; raise a typed error on failure
+    fetch: Callable[[str, dict[str, Any]], requests.Response] = attrs.field(repr=False)
+    #: the ``limit`` asked for (Trakt clamps it to 250)
+    page_size: int
+    notes: ReadNotes = attrs.field(repr=False)
+    log: Any = attrs.field(repr=False)
 
 
 @attrs.frozen
@@ -159,7 +151,7 @@ def _changed(first: PageInfo, info: PageInfo) -> bool:
 
 
 def iter_pages(
-    session: PageSource,
+    reader: PageReader,
     path: str,
     *,
     feature: str,
@@ -168,7 +160,7 @@ def iter_pages(
     unpaged: bool = False,
 ) -> Iterator[tuple[list[Any], PageInfo]]:
     """Yield each page's rows with its ``PageInfo``; raise ``IncompleteRead`` on any gap."""
-    asked: int | None = None if unpaged else session.page_size
+    asked: int | None = None if unpaged else reader.page_size
     first: PageInfo | None = None
     previous: list[Any] | None = None
     page, walked = 1, 0
@@ -177,7 +169,7 @@ def iter_pages(
         if asked is not None:
             query.update(page=page, limit=asked)
         try:
-            response = session.get(path, query, feature=feature)
+            response = reader.fetch(path, query)
             rows = json_body(response, path)
         except _FINAL:
             raise
@@ -215,12 +207,12 @@ def iter_pages(
         if asked is None and info.limit is not None:
             # an unpaged read that came back paged: go on from the rows already read, with
             # a limit Trakt accepts on paged requests that divides the one it applied
-            asked = _divisor(info.limit, session.page_size)
+            asked = _divisor(info.limit, reader.page_size)
             page, first = info.limit // asked + 1, None
 
 
 def collect_pages(
-    session: PageSource,
+    reader: PageReader,
     path: str,
     *,
     feature: str,
@@ -233,7 +225,7 @@ def collect_pages(
 
     ``convert`` turns each page's rows into what is kept as the page arrives, so the raw
     JSON of a long walk is not held all at once. A total that differs from the item count
-    Trakt reported is logged and noted on ``session.reads``; the rows walked are returned.
+    Trakt reported is logged and noted in ``reader.notes``; the rows walked are returned.
     """
     for attempt in (1, 2):
         rows: list[Any] = []
@@ -241,7 +233,7 @@ def collect_pages(
         info: PageInfo | None = None
         try:
             for page_rows, page_info in iter_pages(
-                session, path, feature=feature, params=params, progress=progress, unpaged=unpaged
+                reader, path, feature=feature, params=params, progress=progress, unpaged=unpaged
             ):
                 count += len(page_rows)
                 rows.extend(page_rows if convert is None else convert(page_rows))
@@ -249,13 +241,13 @@ def collect_pages(
         except ListChanged:
             if attempt == 2:
                 raise
-            session.log(feature).info("http.paginate.restart", path=path)
+            reader.log.info("http.paginate.restart", path=path)
             continue
         if info is not None and info.item_count is not None and count != info.item_count:
-            session.reads.note(CountMismatch(path, count, info.item_count))
-            session.log(feature).warning(
+            reader.notes.note(CountMismatch(path, count, info.item_count))
+            reader.log.warning(
                 "http.paginate.count_mismatch", path=path, rows=count, item_count=info.item_count
             )
-        session.log(feature).debug("http.paginate.done", path=path, rows=count)
+        reader.log.debug("http.paginate.done", path=path, rows=count)
         return rows
     raise AssertionError("unreachable")  # pragma: no cover

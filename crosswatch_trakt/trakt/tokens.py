@@ -15,6 +15,7 @@ and used, handed to ``save_config``, the file is tried again on the next refresh
 
 from __future__ import annotations
 
+import json
 import math
 import threading
 from collections.abc import Callable, Iterator, Mapping
@@ -30,8 +31,8 @@ from crosswatch_trakt.support.clock import Clock
 from crosswatch_trakt.support.log import get_logger
 from crosswatch_trakt.support.state import StateStore
 from crosswatch_trakt.trakt.answers import is_json
-from crosswatch_trakt.trakt.retry import RetryPolicy, retry_after_seconds
-from crosswatch_trakt.trakt.session import TraktSession
+from crosswatch_trakt.trakt.pipeline import Pipeline
+from crosswatch_trakt.trakt.retry import Kind
 
 __all__ = ["TOKENS_FILE", "TokenManager", "TokenSet", "newest"]
 
@@ -126,7 +127,8 @@ class TokenManager:
     config: TraktConfig
     clock: Clock = attrs.field(repr=False)
     store: StateStore = attrs.field(repr=False)
-    session: TraktSession = attrs.field(repr=False)
+    #: the request pipeline the refresh is sent through (built before the session)
+    pipeline: Pipeline = attrs.field(repr=False)
     save_config: SaveConfig | None = attrs.field(default=None, repr=False)
     _current: TokenSet | None = attrs.field(init=False, default=None, repr=False)
     _loaded: bool = attrs.field(init=False, default=False)
@@ -147,10 +149,17 @@ class TokenManager:
             return self._current
 
     def secrets(self) -> list[str | None]:
-        """Return the secret values that must never be logged."""
-        pair = self._current
-        found = [self.config.access_token, self.config.refresh_token]
-        return found + ([pair.access_token, pair.refresh_token] if pair else [])
+        """Return the secret values that must never be logged (client secret and tokens)."""
+        config = self.config
+        found = [config.client_secret, config.access_token, config.refresh_token]
+        for pair in (self._current, self._unsaved):
+            if pair is not None:
+                found += [pair.access_token, pair.refresh_token]
+        return found
+
+    def log(self, feature: str) -> Any:
+        """Return a logger for ``feature`` that redacts these secrets."""
+        return get_logger(feature, self.secrets)
 
     def access_token(self) -> str:
         """Return a usable access token, refreshing first when it is due."""
@@ -291,38 +300,18 @@ class TokenManager:
             "redirect_uri": self.config.redirect_uri,
             "grant_type": "refresh_token",
         }
-        policy = RetryPolicy(
-            self.clock,
-            total_seconds=min(120.0, self.config.retry_total_seconds),
-            transport_seconds=self.config.unreachable_retry_seconds,
+        url = self.config.auth_url.rstrip("/") + "/oauth/token"
+        # the retry policy resends transient answers and raises once its budget is spent;
+        # what comes back is a JSON 2xx or a refusal (400, 401)
+        response = self.pipeline.send(
+            Kind.REFRESH, "POST", url, path="/oauth/token", log=self._log(), data=json.dumps(body)
         )
-        budget = policy.begin()
-        while True:
-            try:
-                response = self.session.oauth_post("/oauth/token", body)
-            except TransportError:
-                delay = budget.next_delay(transport=True)
-                if delay is None:
-                    raise
-                self._log().warning("auth.refresh_retry", cause="transport", delay=delay)
-                self.clock.sleep(delay)
-                continue
-            status = response.status_code
-            if 200 <= status < 300 and is_json(response):
-                return TokenSet.from_response(response.json(), self.clock.time())
-            if status in (400, 401):
-                raise _refused(response)
-            wait = retry_after_seconds(response.headers, self.clock.time()) or 0.0
-            delay = budget.next_delay(at_least=wait)
-            if delay is None:
-                raise AuthError(
-                    f"Trakt could not renew the login (HTTP {status}); try again later."
-                )
-            self._log().warning("auth.refresh_retry", cause=status, delay=round(delay, 3))
-            self.clock.sleep(delay)
+        if 200 <= response.status_code < 300:
+            return TokenSet.from_response(response.json(), self.clock.time())
+        raise _refused(response)
 
     def _log(self) -> Any:
-        return get_logger("auth", self.secrets)
+        return self.log("auth")
 
 
 def _refused(response: requests.Response) -> AuthError:

@@ -78,7 +78,7 @@ def add_collections(
             queue.sizer.lost()
             stats["ambiguous_writes"] += 1
             if sends + 1 < UPSERT_SENDS:  # an upsert: send it once more, in smaller chunks
-                account.session.log(FEATURE).warning("collection.ambiguous_resend")
+                account.log(FEATURE).warning("collection.ambiguous_resend")
                 queue.again(chunk, sends + 1)
             else:
                 _failed(account, stats, exc, len(entries))
@@ -99,10 +99,10 @@ def add_collections(
         return None if stats["error"] is None else ("http_error", stats["error"])
 
     drive(queue, send, lambda chunk, reason, detail: None, blocked=stopped)
-    account.session.log(FEATURE).info("collection.done", **{k: stats[k] for k in COUNTS})
+    account.log(FEATURE).info("collection.done", **{k: stats[k] for k in COUNTS})
     return stats
 
 
 def _failed(account: TraktAccount, stats: dict[str, Any], exc: TraktError, entries: int) -> None:
     stats["error"] = str(exc)
-    account.session.log(FEATURE).warning("collection.failed", reason=exc.reason, entries=entries)
+    account.log(FEATURE).warning("collection.failed", reason=exc.reason, entries=entries)

@@ -95,7 +95,7 @@ def learn_landed(
     try:
         rows = read_windows(account.session, "movies", [e.play for e in weak], index.plays)
     except TraktError as exc:
-        account.session.log("history").warning("identity.learn_failed", error=str(exc))
+        account.log("history").warning("identity.learn_failed", error=str(exc))
         ledger.bump("titles_not_learnt", len(weak))
         return
     known = set(index.by_id)

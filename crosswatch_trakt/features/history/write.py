@@ -147,7 +147,7 @@ class AddWriter(_Writer):
                 return
             queue.sizer.lost()
             self.ledger.bump("ambiguous_writes")
-            self.account.session.log(self.run.feature).warning(
+            self.account.log(self.run.feature).warning(
                 "apply.adds.ambiguous",
                 plays=len(sent),
                 attempt=sends + 1,

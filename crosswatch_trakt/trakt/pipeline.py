@@ -1,0 +1,130 @@
+"""The request pipeline: auth, pacing, the retry policy and the transport, in one loop.
+
+Layered the way httpx layers its client, outermost first:
+
+1. **auth** (``trakt.bearer``): the request's ``Grant`` puts the bearer token on and answers
+   a 401 with one refresh and one resend;
+2. **pacing** (``trakt.throttle``): every send waits for its bucket (reads, writes);
+   ``X-Ratelimit`` is fed back;
+3. **retry policy** (``trakt.retry``): the request's ``RetryBudget`` decides what every answer
+   and every failure means; this loop only does what it says (take the answer, resend after
+   a sleep or a bucket pause, or let the typed error go up);
+4. **transport** (``trakt.transport``, ``trakt.deadline``): one send within the deadline.
+
+The pipeline is built before the session and the token manager, and both are given it:
+the session sends API requests through it, the token manager its refresh (no cycle).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import attrs
+import requests
+
+from crosswatch_trakt.config import TraktConfig
+from crosswatch_trakt.support.clock import Clock
+from crosswatch_trakt.trakt.bearer import Grant
+from crosswatch_trakt.trakt.retry import Kind, Pause, Resend, RetryBudget, RetryPolicy
+from crosswatch_trakt.trakt.throttle import Throttle
+from crosswatch_trakt.trakt.transport import Transport, host_of
+
+__all__ = ["Pipeline"]
+
+
+@attrs.define
+class Pipeline:
+    """The account's request loop over its throttle, retry policy and transport."""
+
+    clock: Clock = attrs.field(repr=False)
+    throttle: Throttle = attrs.field(repr=False)
+    retry: RetryPolicy = attrs.field(repr=False)
+    transport: Transport = attrs.field(repr=False)
+
+    @classmethod
+    def create(
+        cls, config: TraktConfig, clock: Clock, *, random: Callable[[], float] | None = None
+    ) -> Pipeline:
+        """Build the throttle, retry policy and transport from ``config``."""
+        retry = RetryPolicy(
+            clock,
+            total_seconds=config.retry_total_seconds,
+            transport_seconds=config.unreachable_retry_seconds,
+            max_attempts=config.max_retries,
+        )
+        if random is not None:
+            retry.random = random
+        throttle = Throttle.from_config(config.rate_limit, clock)
+        return cls(clock, throttle, retry, Transport(config))
+
+    def send(
+        self,
+        kind: Kind,
+        method: str,
+        url: str,
+        *,
+        path: str,
+        log: Any,
+        grant: Grant | None = None,
+        params: Mapping[str, Any] | None = None,
+        data: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_seconds: float | None = None,
+    ) -> requests.Response:
+        """Send until the retry policy takes an answer; return it, or raise its typed error.
+
+        ``path`` names the request in messages and log lines (never the query or a body).
+        """
+        budget = self.retry.begin(retry_seconds, kind=kind)
+        host = host_of(url)
+        kwargs: dict[str, Any] = {"data": data}
+        if kind.api:
+            kwargs["params"] = dict(params) if params else None
+        while True:
+            self.throttle.bucket(method).acquire()
+            if grant is not None:
+                kwargs["headers"] = grant.headers(headers)
+            try:
+                response = self.transport.send(method, url, **kwargs)
+            except requests.RequestException as exc:
+                self._wait(budget.after_failure(exc, method, path, host), budget, method, path, log)
+                continue
+            if kind.api:
+                self.throttle.observe(method, response.headers.get("X-Ratelimit"))
+            if grant is not None and grant.unauthorized(response):
+                continue
+            resend = budget.after_answer(response, path)
+            if resend is None:
+                return response
+            self._wait(resend, budget, method, path, log)
+
+    def _wait(self, resend: Resend, budget: RetryBudget, method: str, path: str, log: Any) -> None:
+        """Wait as the policy said: pause the bucket (or everything), or log and sleep."""
+        delay = round(resend.delay, 3)
+        if budget.kind is Kind.REFRESH:
+            log.warning("auth.refresh_retry", cause=resend.cause, delay=delay)
+            self.clock.sleep(resend.delay)
+            return
+        if resend.pause is not Pause.SLEEP:
+            everything = resend.pause is Pause.EVERYTHING
+            self.throttle.pause(method, resend.delay, everything=everything)
+            log.warning(
+                "http.retry",
+                method=method,
+                path=path,
+                cause=resend.cause,
+                html=resend.html,
+                attempt=budget.attempts,
+                delay=delay,
+            )
+            return
+        log.info(
+            "http.retry",
+            method=method,
+            path=path,
+            cause=resend.cause,
+            attempt=budget.attempts,
+            delay=delay,
+        )
+        self.clock.sleep(resend.delay)
