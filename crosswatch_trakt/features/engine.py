@@ -22,7 +22,6 @@ from crosswatch_trakt.features.items import (
     Parsed,
     dry_run_book,
     locate,
-    no_fields,
     parse_items,
     present_only,
     reports_reads,
@@ -41,7 +40,7 @@ from crosswatch_trakt.features.spec import (
     UpsertSpec,
 )
 from crosswatch_trakt.features.unresolved import UnresolvedMemory
-from crosswatch_trakt.features.writer import ChunkWriter, WriteRun
+from crosswatch_trakt.features.writer import WriteRun
 from crosswatch_trakt.support.contract import ApplyResult, HostContext, HostItem, Snapshot
 from crosswatch_trakt.trakt.account import TraktAccount
 
@@ -140,16 +139,15 @@ class UpsertFeature(FeatureBase):
             return
         run = WriteRun(self.account, self.name, context)
         todo = self._within_limit(todo, len(snapshot), run, ledger)
-        writer: ChunkWriter[Any] = ChunkWriter(run, ledger)
-        written = writer.write(todo, spec.path, spec.fields, memory.remember_entry)
-        memory.forget_all(entry.key for entry in written)
+        written = spec.writes.add(run, ledger, todo, memory.remember_entry)
+        memory.forget_all(entry.key for entry in written.entries)
         memory.save()
         resolved.save()
-        for entry in written:
+        for entry in written.entries:
             part = self._part(doc, entry)
             part.items.pop(replaces.get(entry.key, entry.key), None)
             part.items[entry.key] = self._index.to_host(entry.value)
-        self._after_write(doc, todo if writer.sent else [])
+        self._after_write(doc, todo if written.sent else [])
 
     def _remove(
         self, parsed: list[Parsed[Any]], doc: IndexDoc, context: HostContext, ledger: Ledger
@@ -160,11 +158,13 @@ class UpsertFeature(FeatureBase):
             dry_run_book(ledger, todo, "would_remove")
             return
         resolved.save()
-        writer: ChunkWriter[Any] = ChunkWriter(WriteRun(self.account, self.name, context), ledger)
-        written = writer.write(todo, self._upsert.remove_path, no_fields)
-        for entry in written:
+        snapshot = doc.all_items()
+        present = {key: snapshot[target] for key, target in targets.items()}
+        run = WriteRun(self.account, self.name, context)
+        written = self._upsert.writes.remove(run, ledger, todo, present)
+        for entry in written.entries:
             self._part(doc, entry).items.pop(targets[entry.key], None)
-        self._after_write(doc, todo if writer.sent else [])
+        self._after_write(doc, todo if written.sent else [])
 
     def _within_limit(
         self, todo: list[Parsed[Any]], used: int, run: WriteRun, ledger: Ledger
@@ -215,7 +215,11 @@ class UpsertFeature(FeatureBase):
             if part is not None and not part.stale and mark and part.watermark == mark:
                 continue
             rows = self.account.session.paginate(
-                read.path, feature=self.name, progress=context.progress, unpaged=read.unpaged
+                read.path,
+                feature=self.name,
+                params=read.params,
+                progress=context.progress,
+                unpaged=read.unpaged,
             )
             items = rows_to_snapshot(rows, read.row, index.to_host, read.what)
             doc.put(read.part, Part(watermark=mark, items=items))

@@ -27,6 +27,7 @@ from crosswatch_trakt.features.spec import (
     StateFiles,
     UpsertSpec,
 )
+from crosswatch_trakt.features.writer import SyncWrites
 from crosswatch_trakt.media.hostitems import host_to_rating, rating_to_host
 from crosswatch_trakt.media.models import MediaRef, Rating
 from crosswatch_trakt.media.traktrows import endpoint_type, trakt_rating_row
@@ -101,10 +102,9 @@ SPEC = FeatureSpec(
         to_host=rating_to_host,
     ),
     upsert=UpsertSpec(
-        path="/sync/ratings",
         parse_add=host_to_rating,
+        writes=SyncWrites("/sync/ratings", _rating_fields),
         parse_remove=host_to_media_only,
-        fields=_rating_fields,
         unchanged=_same_rating,
         would_add="would_rate",
     ),

@@ -33,6 +33,8 @@ __all__ = [
     "StateFiles",
     "TraktFeature",
     "UpsertSpec",
+    "Writes",
+    "Written",
 ]
 
 Op = Literal["add", "remove"]
@@ -146,6 +148,8 @@ class PartRead:
     what: str
     #: a "pagination optional" endpoint, read in one request (trakt/trakt-api#919)
     unpaged: bool = False
+    #: query parameters of the read (``extended=full``)
+    params: Mapping[str, str] | None = None
 
 
 @attrs.frozen
@@ -160,27 +164,44 @@ class IndexSpec:
 
 
 @attrs.frozen
-class UpsertSpec:
-    """How a present-state feature writes: its path, item parsers, fields and its skip rule.
+class Written:
+    """What a write strategy did: the entries Trakt confirmed, and whether anything was sent."""
 
-    Adds go to ``path``, removes to ``path + "/remove"`` (Trakt's ``/sync`` convention).
+    entries: list[Any]
+    sent: bool
+
+
+class Writes(Protocol):
+    """A feature's write strategy: how its adds and removes reach Trakt, and are booked.
+
+    ``todo`` holds ``features.items.Parsed`` entries; every one must end booked in the
+    ledger. ``present`` maps a remove entry's key to the item on Trakt it removes.
     """
 
-    path: str
+    def add(
+        self, run: Any, ledger: Any, todo: Sequence[Any], not_found: Callable[[Any], None]
+    ) -> Written:
+        """Write ``todo``; book each entry; return the ones Trakt confirmed."""
+
+    def remove(
+        self, run: Any, ledger: Any, todo: Sequence[Any], present: Mapping[str, HostItem]
+    ) -> Written:
+        """Remove ``todo``; book each entry; return the ones Trakt confirmed."""
+
+
+@attrs.frozen
+class UpsertSpec:
+    """How a present-state feature writes: item parsers, the write strategy, its skip rule."""
+
     parse_add: Callable[..., Any | Problem]
     parse_remove: Callable[..., Any | Problem]
-    fields: Callable[[Any], Mapping[str, Any]]
+    writes: Writes
     #: whether an item found on Trakt needs no write (the watchlist: always; ratings: same rating)
     unchanged: Callable[[Any, Mapping[str, Any]], bool]
     #: the stat a dry run counts its would-be adds under
     would_add: str
     #: the account's limit on the feature's size, if any (``None``: no limit)
     limit: Callable[[TraktAccount, str | None], int | None] | None = None
-
-    @property
-    def remove_path(self) -> str:
-        """Return the path removes are posted to."""
-        return self.path + "/remove"
 
 
 @attrs.frozen

@@ -14,7 +14,6 @@ from typing import Any, ClassVar
 import attrs
 
 from crosswatch_trakt.features.engine import UpsertFeature
-from crosswatch_trakt.features.items import no_fields
 from crosswatch_trakt.features.spec import (
     FeatureSpec,
     IndexSpec,
@@ -23,6 +22,7 @@ from crosswatch_trakt.features.spec import (
     StateFiles,
     UpsertSpec,
 )
+from crosswatch_trakt.features.writer import SyncWrites
 from crosswatch_trakt.media.hostitems import host_to_watchlist, watchlist_to_host
 from crosswatch_trakt.media.models import MediaRef
 from crosswatch_trakt.media.traktrows import trakt_watchlist_row
@@ -78,10 +78,9 @@ SPEC = FeatureSpec(
         to_host=watchlist_to_host,
     ),
     upsert=UpsertSpec(
-        path="/sync/watchlist",
         parse_add=host_to_watchlist,
+        writes=SyncWrites("/sync/watchlist"),
         parse_remove=host_to_watchlist,
-        fields=no_fields,
         unchanged=_present,
         would_add="would_add",
         limit=lambda account, run_id: account.watchlist_limit(run_id),

@@ -24,13 +24,22 @@ from crosswatch_trakt.errors import AmbiguousWrite, TraktError
 from crosswatch_trakt.features.chunks import Chunks, sizer_for
 from crosswatch_trakt.features.items import HasMedia, Parsed
 from crosswatch_trakt.features.ledger import Ledger
+from crosswatch_trakt.features.spec import Written
 from crosswatch_trakt.media.payloads import match_not_found, nests, request_body
 from crosswatch_trakt.support.contract import HostContext, ProgressEvent
 
 if TYPE_CHECKING:
     from crosswatch_trakt.trakt.account import TraktAccount
 
-__all__ = ["CANCELLED", "FATAL_REASONS", "UPSERT_SENDS", "ChunkWriter", "WriteRun", "drive"]
+__all__ = [
+    "CANCELLED",
+    "FATAL_REASONS",
+    "UPSERT_SENDS",
+    "ChunkWriter",
+    "SyncWrites",
+    "WriteRun",
+    "drive",
+]
 
 #: reasons that stop a feature's writes for the rest of the run
 FATAL_REASONS = frozenset({"account_limit", "account_locked", "vip_only", "auth_required"})
@@ -232,3 +241,42 @@ def _existing_only(answer: Mapping[str, Any]) -> frozenset[str]:
     if not isinstance(added, Mapping) or not isinstance(existing, Mapping):
         return frozenset()
     return frozenset(kind for kind, count in existing.items() if count and not added.get(kind))
+
+
+@attrs.frozen
+class SyncWrites:
+    """The ``/sync`` write strategy: adds posted to ``path``, removes to ``path + "/remove"``.
+
+    ``fields`` gives each item's per-item request fields (a rating and its ``rated_at``).
+    """
+
+    path: str
+    fields: Fields = attrs.field(default=lambda value: {})
+
+    def add(
+        self,
+        run: WriteRun,
+        ledger: Ledger,
+        todo: Sequence[Parsed[Any]],
+        not_found: Callable[[Parsed[Any]], None],
+    ) -> Written:
+        """Post ``todo`` in chunks; book every item; return what Trakt confirmed."""
+        writer: ChunkWriter[Any] = ChunkWriter(run, ledger)
+        written = writer.write(todo, self.path, self.fields, not_found)
+        return Written(written, writer.sent > 0)
+
+    def remove(
+        self,
+        run: WriteRun,
+        ledger: Ledger,
+        todo: Sequence[Parsed[Any]],
+        present: Mapping[str, Any],
+    ) -> Written:
+        """Post removes of ``todo`` in chunks (by the ids sent); book every item."""
+        writer: ChunkWriter[Any] = ChunkWriter(run, ledger)
+        written = writer.write(todo, self.path + "/remove", _no_fields)
+        return Written(written, writer.sent > 0)
+
+
+def _no_fields(value: Any) -> dict[str, Any]:
+    return {}

@@ -157,12 +157,18 @@ class TraktSession:
 
     def post_json(self, path: str, body: Any, *, feature: str) -> Any:
         """POST ``body``; resend only when Trakt certainly did not apply it, else raise."""
-        data = json.dumps(body, separators=(",", ":"))
+        return self._write("POST", path, json.dumps(body, separators=(",", ":")), feature)
+
+    def delete(self, path: str, *, feature: str) -> Any:
+        """DELETE ``path`` (a write: paced and retried as one); return the parsed body, if any."""
+        return self._write("DELETE", path, None, feature)
+
+    def _write(self, method: str, path: str, data: str | None, feature: str) -> Any:
         with secrets_scope(self.secrets):
             log = self.log(feature)
             response = self.pipeline.send(
                 Kind.WRITE,
-                "POST",
+                method,
                 self._url(path),
                 path=path,
                 log=log,
