@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from crosswatch_trakt.errors import FeatureNotSupported
-from crosswatch_trakt.features import history, ratings, watchlist
+from crosswatch_trakt.features import history, progress, ratings, watchlist
 from crosswatch_trakt.features.spec import FeatureSpec, TraktFeature
 from crosswatch_trakt.support.contract import FEATURE_NAMES
 
@@ -28,6 +28,7 @@ REGISTRY: Mapping[str, FeatureSpec] = {
         watchlist.SPEC,
         ratings.SPEC,
         history.SPEC,
+        progress.SPEC,
     )
 }
 

@@ -42,6 +42,7 @@ REASONS: Mapping[str, str] = {
     "account_locked": "The Trakt account is locked or deactivated (HTTP 423).",
     "vip_only": "The write needs Trakt VIP (HTTP 426).",
     "invalid_rating": "The rating is not an integer from 1 to 10.",
+    "invalid_progress": "A resume point needs a progress above 0 and below 100 percent.",
     "invalid_item": "The item is not a mapping or has an unknown or missing type.",
     "missing_ids": "The item has no usable ids (and no title and year where allowed).",
     "invalid_ids": "An id is not usable: too long, out of range, or a bad trakt_history_id.",
