@@ -138,7 +138,7 @@ class _Indented:
 def run_demo(out: Out, progress: Progress) -> DemoReport:
     """Run the demo against a fresh emulator and return its report."""
     from crosswatch_trakt.testing import FakeTrakt, VirtualClock
-    from crosswatch_trakt.testing.builders import seed_demo
+    from crosswatch_trakt.testing.emulator.builders import seed_demo
 
     clock = VirtualClock()
     fake = FakeTrakt(clock=clock)

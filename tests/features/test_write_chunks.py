@@ -22,7 +22,7 @@ from crosswatch_trakt.features.ratings import RatingsFeature
 from crosswatch_trakt.features.watchlist import WatchlistFeature
 from crosswatch_trakt.hostspec import HostContext
 from crosswatch_trakt.testing import FakeTrakt, Fault
-from crosswatch_trakt.testing.catalog import Episode, Movie
+from crosswatch_trakt.testing.emulator.catalog import Episode, Movie
 from crosswatch_trakt.trakt.account import account_for
 
 START = 1_735_689_600.0  # 2025-01-01T00:00:00Z

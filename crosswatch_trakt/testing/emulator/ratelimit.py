@@ -7,7 +7,7 @@ import math
 
 import attrs
 
-from crosswatch_trakt.testing.timefmt import format_ts_seconds
+from crosswatch_trakt.testing.emulator.timefmt import format_ts_seconds
 
 GET_LIMIT = "AUTHED_API_GET_LIMIT"
 POST_LIMIT = "AUTHED_API_POST_LIMIT"

@@ -14,14 +14,14 @@ import attrs
 from werkzeug.wrappers import Request
 
 from crosswatch_trakt.support.clock import Clock
-from crosswatch_trakt.testing.catalog import Catalog, Episode, Media, Movie, Season, Show
-from crosswatch_trakt.testing.clock import VirtualClock
-from crosswatch_trakt.testing.faults import Faults, body_entries
-from crosswatch_trakt.testing.ratelimit import RateLimiter
-from crosswatch_trakt.testing.responses import PagingQuirks
-from crosswatch_trakt.testing.store import IdSequence, Settings, UserState
-from crosswatch_trakt.testing.timefmt import to_epoch, to_minute
-from crosswatch_trakt.testing.tokens import TokenStore
+from crosswatch_trakt.testing.emulator.catalog import Catalog, Episode, Media, Movie, Season, Show
+from crosswatch_trakt.testing.emulator.faults import Faults, body_entries
+from crosswatch_trakt.testing.emulator.ratelimit import RateLimiter
+from crosswatch_trakt.testing.emulator.responses import PagingQuirks
+from crosswatch_trakt.testing.emulator.store import IdSequence, Settings, UserState
+from crosswatch_trakt.testing.emulator.timefmt import to_epoch, to_minute
+from crosswatch_trakt.testing.emulator.token_store import TokenStore
+from crosswatch_trakt.testing.emulator.virtual_clock import VirtualClock
 
 When: TypeAlias = float | int | str | dt.datetime | None
 
