@@ -90,7 +90,3 @@ class RateLimiter:
     def take(self, username: str, method: str, now: float) -> Verdict:
         """Count one request of ``username``; the verdict says whether it may run."""
         return self.bucket(username, method).take(now)
-
-    def reset(self) -> None:
-        """Forget every window (all budgets full again)."""
-        self._buckets.clear()

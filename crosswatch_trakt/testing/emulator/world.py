@@ -178,12 +178,6 @@ class TraktWorld:
         with self.lock:
             self.users[username].locked = locked
 
-    def reset_rate_limits(self) -> None:
-        """Refill every user's rate-limit budgets (and lift an edge block)."""
-        with self.lock:
-            self.limiter.reset()
-            self.blocked_until = float("-inf")
-
     # direct state helpers (no HTTP)
     def watchlist_add(
         self, username: str, media: Media, listed_at: When = None, notes: str | None = None
