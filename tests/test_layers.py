@@ -16,7 +16,8 @@ PACKAGE = Path(__file__).resolve().parents[1] / "crosswatch_trakt"
 ROOT = "crosswatch_trakt"
 
 #: (rank, layer name, module prefixes): a module may import its own layer and lower ranks.
-#: Two layers of one rank (the Trakt client and the media model) may not import each other.
+#: Two layers of one rank (the Trakt client and the media model; the benchmark and the rest of
+#: ``testing``: its facade, pytest plugin and cassettes) may not import each other.
 LAYERS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
     (0, "errors", ("crosswatch_trakt._version", "crosswatch_trakt.errors")),
     (1, "support", ("crosswatch_trakt.support",)),
@@ -34,8 +35,10 @@ LAYERS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
         ),
     ),
     (6, "facade", ("crosswatch_trakt",)),
-    (7, "testing", ("crosswatch_trakt.testing",)),
-    (8, "cli", ("crosswatch_trakt.cli",)),
+    (7, "emulator", ("crosswatch_trakt.testing.emulator",)),
+    (8, "benchmark", ("crosswatch_trakt.testing.bench",)),
+    (8, "testing", ("crosswatch_trakt.testing",)),
+    (9, "cli", ("crosswatch_trakt.cli",)),
 )
 
 
@@ -171,10 +174,17 @@ def test_every_layer_is_documented() -> None:
     text = (PACKAGE.parent / "docs" / "architecture.md").read_text(encoding="utf-8")
     for _rank, _name, prefixes in LAYERS:
         for prefix in prefixes:
-            path = prefix.removeprefix(ROOT + ".")
+            path = prefix.removeprefix(ROOT + ".").replace(".", "/")
             if prefix == ROOT or not any(
                 m == prefix or m.startswith(prefix + ".") for m in MODULES
             ):
                 continue
             shown = f"`{path}/`" if (PACKAGE / path).is_dir() else f"`{path}.py`"
             assert shown in text, f"docs/architecture.md does not mention {shown}"
+
+
+def test_module_file_names_are_unique() -> None:
+    """No two modules of the package share a file name, so each is found by its name alone."""
+    names = sorted(p.name for p in PACKAGE.rglob("*.py") if p.name != "__init__.py")
+    shared = {name for name in names if names.count(name) > 1} - {"__main__.py"}
+    assert shared == set(), f"modules sharing a file name: {sorted(shared)}"

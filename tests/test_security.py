@@ -21,7 +21,7 @@ from crosswatch_trakt.config import TraktConfig
 from crosswatch_trakt.errors import ConfigError, TraktError
 from crosswatch_trakt.hostspec import HostContext
 from crosswatch_trakt.testing import FakeTrakt, Fault
-from crosswatch_trakt.testing.bench_scenarios import host_item
+from crosswatch_trakt.testing.bench.bench_scenarios import host_item
 from crosswatch_trakt.testing.cassettes import make_vcr
 from crosswatch_trakt.trakt.account import REGISTRY
 from crosswatch_trakt.trakt.tokens import TokenSet

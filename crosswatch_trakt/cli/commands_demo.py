@@ -24,7 +24,7 @@ from crosswatch_trakt.cli.demo_library import REMOVE_MISSING, source_library
 from crosswatch_trakt.cli.exitcodes import OK, PARTIAL, USAGE, CliError
 from crosswatch_trakt.cli.host import CliHost
 from crosswatch_trakt.cli.plan import FeaturePlan, plan_feature
-from crosswatch_trakt.cli.progress import Progress
+from crosswatch_trakt.cli.progressbar import Progress
 from crosswatch_trakt.cli.render import Out, plan_line
 from crosswatch_trakt.cli.runtime import Runtime
 from crosswatch_trakt.cli.settings import CliSettings
@@ -138,7 +138,7 @@ class _Indented:
 def run_demo(out: Out, progress: Progress) -> DemoReport:
     """Run the demo against a fresh emulator and return its report."""
     from crosswatch_trakt.testing import FakeTrakt, VirtualClock
-    from crosswatch_trakt.testing.builders import seed_demo
+    from crosswatch_trakt.testing.emulator.builders import seed_demo
 
     clock = VirtualClock()
     fake = FakeTrakt(clock=clock)

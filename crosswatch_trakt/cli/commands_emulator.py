@@ -21,14 +21,14 @@ __all__ = ["add_arguments", "emulator", "serve"]
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Add the emulator's options (shared with ``python -m crosswatch_trakt.testing``)."""
-    from crosswatch_trakt.testing.launch import add_arguments as add
+    from crosswatch_trakt.testing.emulator.launch import add_arguments as add
 
     add(parser)
 
 
 def serve(rt: Runtime, stop: threading.Event) -> int:
     """Serve a seeded (or empty) emulator until ``stop`` is set."""
-    from crosswatch_trakt.testing.launch import build_fake, start
+    from crosswatch_trakt.testing.emulator.launch import build_fake, start
 
     args, out = rt.args, rt.out
     with rt.progress.step(f"seeding the account '{args.user}'"):

@@ -1,6 +1,6 @@
 """The demo's local "source library": what a media server knows, differing from Trakt.
 
-It is written against ``testing.builders.seed_demo``'s account. Against it the plan is:
+It is written against ``testing.emulator.builders.seed_demo``'s account. Against it the plan is:
 watchlist +2 -1 (Spirited Away was watched, a season and a movie were listed); ratings +2
 ~1 and a rating of 8.5 the adapter refuses; history +3 plays, two of them episodes known
 only by show ids and numbers (the demo pair turns on ``number_fallback``). History is

@@ -16,7 +16,7 @@ import pluggy
 
 from crosswatch_trakt import hostspec
 from crosswatch_trakt.cli.exitcodes import TRAKT_ERROR, CliError
-from crosswatch_trakt.cli.progress import Progress
+from crosswatch_trakt.cli.progressbar import Progress
 from crosswatch_trakt.cli.settings import CliSettings
 from crosswatch_trakt.config import CollectionToggles
 from crosswatch_trakt.hostspec import ApplyResult, HostContext, HostItem, Snapshot

@@ -33,7 +33,7 @@ from crosswatch_trakt.cli.exitcodes import (
     CliError,
     code_for_error,
 )
-from crosswatch_trakt.cli.progress import Progress
+from crosswatch_trakt.cli.progressbar import Progress
 from crosswatch_trakt.cli.render import ChunkedOut
 from crosswatch_trakt.cli.runtime import Runtime
 from crosswatch_trakt.errors import StateError, TraktError, TransportError

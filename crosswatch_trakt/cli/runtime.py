@@ -9,7 +9,7 @@ from typing import BinaryIO
 import attrs
 
 from crosswatch_trakt.cli.host import CliHost
-from crosswatch_trakt.cli.progress import Progress
+from crosswatch_trakt.cli.progressbar import Progress
 from crosswatch_trakt.cli.render import Out
 from crosswatch_trakt.cli.settings import load_settings
 from crosswatch_trakt.support.clock import Clock

@@ -6,11 +6,11 @@
 
 from __future__ import annotations
 
-from crosswatch_trakt.testing.catalog import Catalog, Episode, Movie, Season, Show
-from crosswatch_trakt.testing.clock import ScaledClock, VirtualClock
-from crosswatch_trakt.testing.fake import FakeTrakt, LoggedRequest
-from crosswatch_trakt.testing.faults import Fault
-from crosswatch_trakt.testing.store import Settings, UserState
+from crosswatch_trakt.testing.emulator.catalog import Catalog, Episode, Movie, Season, Show
+from crosswatch_trakt.testing.emulator.fake import FakeTrakt, LoggedRequest
+from crosswatch_trakt.testing.emulator.faults import Fault
+from crosswatch_trakt.testing.emulator.store import Settings, UserState
+from crosswatch_trakt.testing.emulator.virtual_clock import ScaledClock, VirtualClock
 
 __all__ = [
     "Catalog",

@@ -8,7 +8,7 @@ import threading
 from collections.abc import Sequence
 
 from crosswatch_trakt.support.clock import SystemClock
-from crosswatch_trakt.testing.launch import add_arguments, build_fake, start
+from crosswatch_trakt.testing.emulator.launch import add_arguments, build_fake, start
 
 
 def main(argv: Sequence[str] | None = None) -> int:

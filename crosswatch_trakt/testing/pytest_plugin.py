@@ -16,9 +16,9 @@ import pytest
 
 from crosswatch_trakt.hostspec import HostContext
 from crosswatch_trakt.testing import cassettes
-from crosswatch_trakt.testing.builders import seed_demo
-from crosswatch_trakt.testing.clock import VirtualClock
-from crosswatch_trakt.testing.fake import FakeTrakt
+from crosswatch_trakt.testing.emulator.builders import seed_demo
+from crosswatch_trakt.testing.emulator.fake import FakeTrakt
+from crosswatch_trakt.testing.emulator.virtual_clock import VirtualClock
 
 REPLAY_CONFIG: dict[str, Any] = {
     "client_id": "replay-client-id",

@@ -11,7 +11,7 @@ import pytest
 
 from crosswatch_trakt.cli.backup import FORMAT
 from crosswatch_trakt.testing import FakeTrakt
-from crosswatch_trakt.testing.builders import seed_demo
+from crosswatch_trakt.testing.emulator.builders import seed_demo
 from tests.cli.conftest import Runner
 
 FEATURES = ("watchlist", "ratings", "history")

@@ -16,10 +16,10 @@ import requests
 from crosswatch_trakt.cli.commands_emulator import serve
 from crosswatch_trakt.cli.exitcodes import USAGE
 from crosswatch_trakt.cli.main import build_parser, main
-from crosswatch_trakt.cli.progress import Progress
+from crosswatch_trakt.cli.progressbar import Progress
 from crosswatch_trakt.cli.runtime import Runtime
 from crosswatch_trakt.support.clock import SystemClock
-from crosswatch_trakt.testing.launch import build_fake, parse_fault
+from crosswatch_trakt.testing.emulator.launch import build_fake, parse_fault
 
 
 def _args(*flags: str) -> argparse.Namespace:

@@ -9,7 +9,7 @@ import pytest
 
 from crosswatch_trakt.cli.main import main
 from crosswatch_trakt.testing import FakeTrakt
-from crosswatch_trakt.testing.builders import seed_demo
+from crosswatch_trakt.testing.emulator.builders import seed_demo
 from tests.cli.conftest import Runner
 
 MATRIX = {"type": "movie", "title": "The Matrix", "year": 1999, "ids": {"tmdb": 603}}

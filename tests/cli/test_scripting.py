@@ -14,7 +14,7 @@ import pytest
 
 from crosswatch_trakt.cli.backup import FORMAT
 from crosswatch_trakt.testing import FakeTrakt
-from crosswatch_trakt.testing.builders import generate_account, seed_demo
+from crosswatch_trakt.testing.emulator.builders import generate_account, seed_demo
 from tests.cli.conftest import Runner
 
 WATCHLIST = [{"type": "movie", "title": "Inception", "year": 2010, "ids": {"tmdb": 27205}}]

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from crosswatch_trakt.testing import FakeTrakt
-from crosswatch_trakt.testing.builders import seed_demo
+from crosswatch_trakt.testing.emulator.builders import seed_demo
 from tests.cli.conftest import Runner
 
 UNKNOWN = [{"type": "movie", "title": "Nowhere", "year": 1901, "ids": {"tmdb": 999999}}]

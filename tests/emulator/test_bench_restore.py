@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from crosswatch_trakt.testing import FakeTrakt
-from crosswatch_trakt.testing.bench_restore import (
+from crosswatch_trakt.testing.bench.bench_restore import (
     RESTORE_USER,
     RestoreSpec,
     duplicate_plays,

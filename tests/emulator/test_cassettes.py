@@ -9,8 +9,8 @@ import requests
 from vcr.errors import CannotOverwriteExistingCassetteException
 
 from crosswatch_trakt.testing import FakeTrakt
-from crosswatch_trakt.testing.builders import seed_demo
 from crosswatch_trakt.testing.cassettes import cassette_path, find_secrets, make_vcr
+from crosswatch_trakt.testing.emulator.builders import seed_demo
 
 ROOT = Path(__file__).resolve().parents[2] / "cassettes"
 

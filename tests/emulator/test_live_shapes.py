@@ -10,8 +10,8 @@ import pytest
 import requests
 
 from crosswatch_trakt.testing import FakeTrakt, VirtualClock
-from crosswatch_trakt.testing.launch import add_arguments, build_fake, parse_paging
-from crosswatch_trakt.testing.responses import PagingQuirks
+from crosswatch_trakt.testing.emulator.launch import add_arguments, build_fake, parse_paging
+from crosswatch_trakt.testing.emulator.responses import PagingQuirks
 
 from .client import Api
 

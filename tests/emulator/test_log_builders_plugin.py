@@ -9,7 +9,7 @@ import requests
 
 from crosswatch_trakt.hostspec import HostContext
 from crosswatch_trakt.testing import FakeTrakt, LoggedRequest, ScaledClock, VirtualClock
-from crosswatch_trakt.testing.builders import generate_account, seed_demo
+from crosswatch_trakt.testing.emulator.builders import generate_account, seed_demo
 
 
 def test_request_log_records_and_counts(api, fake_trakt, trakt_clock):

@@ -9,7 +9,7 @@ import pytest
 
 from crosswatch_trakt.hostspec import HostContext
 from crosswatch_trakt.testing import FakeTrakt
-from crosswatch_trakt.testing.builders import generate_account
+from crosswatch_trakt.testing.emulator.builders import generate_account
 
 from .support import USER, Host
 

@@ -15,8 +15,8 @@ import pluggy
 from crosswatch_trakt.hostspec import ApplyResult, HostContext
 from crosswatch_trakt.media.hostitems import host_item_key
 from crosswatch_trakt.testing import FakeTrakt
-from crosswatch_trakt.testing.bench_scenarios import host_item
-from crosswatch_trakt.testing.catalog import Episode, Movie, media_key
+from crosswatch_trakt.testing.bench.bench_scenarios import host_item
+from crosswatch_trakt.testing.emulator.catalog import Episode, Movie, media_key
 
 USER = "alice"
 CACHE_FILES = {

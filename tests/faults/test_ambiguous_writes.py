@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from crosswatch_trakt.testing import FakeTrakt, Fault
-from crosswatch_trakt.testing.bench_scenarios import host_item
+from crosswatch_trakt.testing.bench.bench_scenarios import host_item
 
 from .support import USER, Host, movies, play_items, rating_items, truth
 

@@ -16,7 +16,7 @@ from crosswatch_trakt.errors import StateError
 from crosswatch_trakt.features.registry import build_feature
 from crosswatch_trakt.hostspec import HostContext
 from crosswatch_trakt.support import locks
-from crosswatch_trakt.testing.bench_scenarios import host_item
+from crosswatch_trakt.testing.bench.bench_scenarios import host_item
 from crosswatch_trakt.trakt.account import TraktAccount
 
 from .support import Host, accounted, movies, no_duplicate_plays, play_items, rating_items, truth

@@ -13,7 +13,7 @@ from crosswatch_trakt.config import TraktConfig
 from crosswatch_trakt.features.registry import build_feature
 from crosswatch_trakt.hostspec import HostContext
 from crosswatch_trakt.testing import VirtualClock
-from crosswatch_trakt.testing.bench_scenarios import host_item
+from crosswatch_trakt.testing.bench.bench_scenarios import host_item
 from crosswatch_trakt.trakt.account import REGISTRY, TraktAccount
 
 from .support import Host, accounted, movies, play_items, rating_items, reasons, truth

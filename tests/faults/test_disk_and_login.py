@@ -16,7 +16,7 @@ from crosswatch_trakt.errors import StateError
 from crosswatch_trakt.hostspec import HostContext
 from crosswatch_trakt.support.state import StateStore
 from crosswatch_trakt.testing import FakeTrakt, VirtualClock
-from crosswatch_trakt.testing.bench_scenarios import host_item
+from crosswatch_trakt.testing.bench.bench_scenarios import host_item
 from crosswatch_trakt.trakt.account import REGISTRY
 
 from .support import CACHE_FILES, Host, movies, no_duplicate_plays, play_items, token_alive, truth

@@ -6,7 +6,7 @@ import pytest
 
 from crosswatch_trakt.errors import AccountLocked, Forbidden
 from crosswatch_trakt.testing import Fault
-from crosswatch_trakt.testing.bench_scenarios import host_item
+from crosswatch_trakt.testing.bench.bench_scenarios import host_item
 
 from .support import Host, cache_text, movies, play_items, reasons, truth
 

@@ -10,9 +10,9 @@ import pytest
 from crosswatch_trakt.features.history import SPEC, HistoryFeature
 from crosswatch_trakt.hostspec import ApplyResult, HostContext
 from crosswatch_trakt.testing import FakeTrakt, VirtualClock
-from crosswatch_trakt.testing.builders import demo_catalog
-from crosswatch_trakt.testing.catalog import Episode, Movie, Show
-from crosswatch_trakt.testing.timefmt import format_ts
+from crosswatch_trakt.testing.emulator.builders import demo_catalog
+from crosswatch_trakt.testing.emulator.catalog import Episode, Movie, Show
+from crosswatch_trakt.testing.emulator.timefmt import format_ts
 from crosswatch_trakt.trakt.account import account_for
 
 

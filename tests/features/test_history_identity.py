@@ -22,7 +22,7 @@ from crosswatch_trakt.features.history import SPEC, HistoryFeature
 from crosswatch_trakt.features.history.identity import RESOLVED
 from crosswatch_trakt.hostspec import HostContext
 from crosswatch_trakt.testing import FakeTrakt, Fault
-from crosswatch_trakt.testing.catalog import Movie
+from crosswatch_trakt.testing.emulator.catalog import Movie
 from crosswatch_trakt.trakt.account import account_for
 
 WHEN = "2025-05-01T20:31:10Z"

@@ -19,8 +19,8 @@ from crosswatch_trakt.config import TraktConfig
 from crosswatch_trakt.features.history import SPEC, HistoryFeature
 from crosswatch_trakt.hostspec import HostContext
 from crosswatch_trakt.testing import FakeTrakt, Fault, VirtualClock
-from crosswatch_trakt.testing.catalog import Episode, Movie
-from crosswatch_trakt.testing.timefmt import parse_ts
+from crosswatch_trakt.testing.emulator.catalog import Episode, Movie
+from crosswatch_trakt.testing.emulator.timefmt import parse_ts
 from crosswatch_trakt.trakt.account import TraktAccount
 
 MINUTES = ("2025-01-01T10:00", "2025-01-01T10:01", "2025-03-15T22:30")

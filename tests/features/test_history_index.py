@@ -16,7 +16,7 @@ from crosswatch_trakt.features.history import HistoryFeature
 from crosswatch_trakt.features.history.cache import INDEX_FILE
 from crosswatch_trakt.hostspec import HostContext
 from crosswatch_trakt.testing import FakeTrakt, Fault, VirtualClock
-from crosswatch_trakt.testing.builders import generate_account
+from crosswatch_trakt.testing.emulator.builders import generate_account
 
 YEAR = 365 * 86400.0
 

@@ -18,8 +18,8 @@ from crosswatch_trakt.config import TraktConfig
 from crosswatch_trakt.features.history import SPEC, HistoryFeature
 from crosswatch_trakt.hostspec import HostContext
 from crosswatch_trakt.testing import FakeTrakt, Fault
-from crosswatch_trakt.testing.catalog import Episode, Movie
-from crosswatch_trakt.testing.timefmt import format_ts, parse_ts
+from crosswatch_trakt.testing.emulator.catalog import Episode, Movie
+from crosswatch_trakt.testing.emulator.timefmt import format_ts, parse_ts
 from crosswatch_trakt.trakt.account import TraktAccount
 
 MINUTES = ("2025-01-01T10:00", "2025-01-01T10:01", "2025-03-15T22:30", "2025-11-30T08:05")

@@ -10,8 +10,8 @@ import pytest
 from crosswatch_trakt.errors import IncompleteRead
 from crosswatch_trakt.hostspec import HostContext
 from crosswatch_trakt.testing import FakeTrakt, Fault
-from crosswatch_trakt.testing.builders import generate_account
-from crosswatch_trakt.testing.responses import PagingQuirks
+from crosswatch_trakt.testing.emulator.builders import generate_account
+from crosswatch_trakt.testing.emulator.responses import PagingQuirks
 from crosswatch_trakt.trakt.account import account_for
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from crosswatch_trakt.hostspec import HostContext
 from crosswatch_trakt.testing import FakeTrakt, Fault
-from crosswatch_trakt.testing.catalog import Movie, Show
+from crosswatch_trakt.testing.emulator.catalog import Movie, Show
 
 
 @pytest.fixture

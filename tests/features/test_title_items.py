@@ -12,7 +12,7 @@ import pytest
 
 from crosswatch_trakt.hostspec import HostContext
 from crosswatch_trakt.testing import FakeTrakt
-from crosswatch_trakt.testing.catalog import Movie
+from crosswatch_trakt.testing.emulator.catalog import Movie
 from crosswatch_trakt.trakt.account import account_for
 
 

@@ -11,7 +11,7 @@ import pytest
 from crosswatch_trakt.errors import IncompleteRead
 from crosswatch_trakt.hostspec import HostContext
 from crosswatch_trakt.testing import FakeTrakt, Fault, VirtualClock
-from crosswatch_trakt.testing.catalog import Movie, media_key
+from crosswatch_trakt.testing.emulator.catalog import Movie, media_key
 
 
 def movie_item(movie: Movie) -> dict[str, Any]:

@@ -21,7 +21,7 @@ from crosswatch_trakt.features.history import HistoryFeature
 from crosswatch_trakt.features.registry import build_feature
 from crosswatch_trakt.hostspec import HostContext
 from crosswatch_trakt.testing import FakeTrakt, Fault
-from crosswatch_trakt.testing.catalog import Episode, Movie
+from crosswatch_trakt.testing.emulator.catalog import Episode, Movie
 from crosswatch_trakt.trakt.account import account_for
 
 START = 1_735_689_600.0  # 2025-01-01T00:00:00Z

@@ -9,7 +9,7 @@ import pytest
 
 from crosswatch_trakt.crosswatch import TraktOps
 from crosswatch_trakt.testing import FakeTrakt, VirtualClock
-from crosswatch_trakt.testing.builders import seed_demo
+from crosswatch_trakt.testing.emulator.builders import seed_demo
 
 
 @pytest.fixture

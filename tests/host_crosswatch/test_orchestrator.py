@@ -21,7 +21,7 @@ import pytest
 
 import crosswatch_trakt.crosswatch as cw_module
 from crosswatch_trakt.testing import FakeTrakt, VirtualClock
-from crosswatch_trakt.testing.builders import demo_catalog
+from crosswatch_trakt.testing.emulator.builders import demo_catalog
 
 from . import fake_source
 

@@ -10,7 +10,7 @@ import pytest
 
 from crosswatch_trakt.hostspec import HostContext
 from crosswatch_trakt.testing import VirtualClock
-from crosswatch_trakt.testing.server import start_server
+from crosswatch_trakt.testing.emulator.server import start_server
 
 from .answers import LAST_ACTIVITIES
 from .canned import Canned

@@ -15,8 +15,8 @@ import requests
 
 from crosswatch_trakt.errors import IncompleteRead
 from crosswatch_trakt.testing import FakeTrakt
-from crosswatch_trakt.testing.catalog import Episode, Movie
-from crosswatch_trakt.testing.responses import PagingQuirks
+from crosswatch_trakt.testing.emulator.catalog import Episode, Movie
+from crosswatch_trakt.testing.emulator.responses import PagingQuirks
 from crosswatch_trakt.trakt.account import account_for
 
 from . import answers as rec

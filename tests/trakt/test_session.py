@@ -11,7 +11,7 @@ from crosswatch_trakt import errors
 from crosswatch_trakt.config import TraktConfig
 from crosswatch_trakt.hostspec import HostContext
 from crosswatch_trakt.testing import FakeTrakt, Fault, VirtualClock
-from crosswatch_trakt.testing.builders import generate_account
+from crosswatch_trakt.testing.emulator.builders import generate_account
 from crosswatch_trakt.trakt.account import AccountRegistry, TraktAccount
 
 MOVIE = {"movies": [{"ids": {"tmdb": 603}}]}

@@ -15,7 +15,7 @@ import structlog
 from crosswatch_trakt import errors
 from crosswatch_trakt.hostspec import HostContext
 from crosswatch_trakt.testing import FakeTrakt, Fault, VirtualClock
-from crosswatch_trakt.testing.builders import generate_account
+from crosswatch_trakt.testing.emulator.builders import generate_account
 from crosswatch_trakt.trakt.account import AccountRegistry, TraktAccount
 from crosswatch_trakt.trakt.tokens import TOKENS_FILE, TokenSet
 

@@ -14,10 +14,10 @@ from typing import Any
 import attrs
 
 from crosswatch_trakt.support.clock import Clock
-from crosswatch_trakt.testing.builders import seed_demo, seed_sized
-from crosswatch_trakt.testing.fake import FakeTrakt
-from crosswatch_trakt.testing.faults import KINDS, Fault
-from crosswatch_trakt.testing.responses import PagingQuirks
+from crosswatch_trakt.testing.emulator.builders import seed_demo, seed_sized
+from crosswatch_trakt.testing.emulator.fake import FakeTrakt
+from crosswatch_trakt.testing.emulator.faults import KINDS, Fault
+from crosswatch_trakt.testing.emulator.responses import PagingQuirks
 
 __all__ = ["add_arguments", "build_fake", "parse_fault", "parse_paging", "start"]
 

@@ -7,9 +7,9 @@ from typing import Any
 
 from crosswatch_trakt.media.hostitems import media_to_host
 from crosswatch_trakt.media.traktrows import trakt_media
-from crosswatch_trakt.testing.catalog import Catalog, Episode, Media, Movie, Season, Show
-from crosswatch_trakt.testing.fake import FakeTrakt
-from crosswatch_trakt.testing.timefmt import parse_ts, to_minute
+from crosswatch_trakt.testing.emulator.catalog import Catalog, Episode, Media, Movie, Season, Show
+from crosswatch_trakt.testing.emulator.fake import FakeTrakt
+from crosswatch_trakt.testing.emulator.timefmt import parse_ts, to_minute
 
 DEMO_MOVIES: list[tuple[str, int, dict[str, Any], str]] = [
     ("The Matrix", 1999, {"trakt": 481, "imdb": "tt0133093", "tmdb": 603}, "1999-03-31"),

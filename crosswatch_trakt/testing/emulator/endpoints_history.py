@@ -7,12 +7,12 @@ from typing import Any
 
 from werkzeug.wrappers import Response
 
-from crosswatch_trakt.testing.app import Call, Route
-from crosswatch_trakt.testing.catalog import PLURAL, Episode, Movie, Show, media_json
-from crosswatch_trakt.testing.resolve import SECTIONS, Resolver, counts
-from crosswatch_trakt.testing.responses import empty, json_response, paginate
-from crosswatch_trakt.testing.store import CollectionEntry, Play
-from crosswatch_trakt.testing.timefmt import format_ts, parse_ts, to_minute
+from crosswatch_trakt.testing.emulator.app import Call, Route
+from crosswatch_trakt.testing.emulator.catalog import PLURAL, Episode, Movie, Show, media_json
+from crosswatch_trakt.testing.emulator.resolve import SECTIONS, Resolver, counts
+from crosswatch_trakt.testing.emulator.responses import empty, json_response, paginate
+from crosswatch_trakt.testing.emulator.store import CollectionEntry, Play
+from crosswatch_trakt.testing.emulator.timefmt import format_ts, parse_ts, to_minute
 
 ACTIONS = ("scrobble", "checkin", "watch")
 UNKNOWN_WATCHED_AT = 0.0  # "unknown" plays read back as 1970-01-01T00:00:00.000Z

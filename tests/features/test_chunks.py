@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from crosswatch_trakt.config import WriteChunks
 from crosswatch_trakt.features.chunks import MAX_PATIENCE, PATIENCE, Chunks, ChunkSizer
-from crosswatch_trakt.testing.faults import Fault, body_entries
+from crosswatch_trakt.testing.emulator.faults import Fault, body_entries
 
 
 def test_flat_and_nested_items_fill_one_budget() -> None:

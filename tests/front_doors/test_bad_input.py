@@ -12,8 +12,8 @@ from crosswatch_trakt.config import TraktConfig
 from crosswatch_trakt.errors import ConfigError, InvalidInput
 from crosswatch_trakt.hostspec import ApplyResult, HostContext
 from crosswatch_trakt.testing import FakeTrakt
-from crosswatch_trakt.testing.bench_scenarios import host_item
-from crosswatch_trakt.testing.catalog import Movie, Show
+from crosswatch_trakt.testing.bench.bench_scenarios import host_item
+from crosswatch_trakt.testing.emulator.catalog import Movie, Show
 
 
 def apply(

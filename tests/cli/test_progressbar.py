@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from crosswatch_trakt.cli.progress import Progress
+from crosswatch_trakt.cli.progressbar import Progress
 from crosswatch_trakt.hostspec import ProgressEvent
 
 

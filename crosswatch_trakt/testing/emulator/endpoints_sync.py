@@ -6,11 +6,11 @@ from typing import Any
 
 from werkzeug.wrappers import Response
 
-from crosswatch_trakt.testing.app import Call, Route
-from crosswatch_trakt.testing.catalog import PLURAL, SINGULAR, media_json
-from crosswatch_trakt.testing.resolve import BadBody, Resolver, counts
-from crosswatch_trakt.testing.responses import empty, json_response, paginate
-from crosswatch_trakt.testing.timefmt import format_ts, parse_ts
+from crosswatch_trakt.testing.emulator.app import Call, Route
+from crosswatch_trakt.testing.emulator.catalog import PLURAL, SINGULAR, media_json
+from crosswatch_trakt.testing.emulator.resolve import BadBody, Resolver, counts
+from crosswatch_trakt.testing.emulator.responses import empty, json_response, paginate
+from crosswatch_trakt.testing.emulator.timefmt import format_ts, parse_ts
 
 WATCHLIST_SORTS = ("rank", "added", "title", "released")
 

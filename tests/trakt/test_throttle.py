@@ -9,7 +9,7 @@ import pytest
 
 from crosswatch_trakt.config import RateLimitConfig
 from crosswatch_trakt.testing import VirtualClock
-from crosswatch_trakt.testing.timefmt import format_ts_seconds
+from crosswatch_trakt.testing.emulator.timefmt import format_ts_seconds
 from crosswatch_trakt.trakt.throttle import Bucket, RateLimitInfo, Throttle
 
 

@@ -29,12 +29,12 @@ import attrs
 from crosswatch_trakt.features.history.reader import parse_rows
 from crosswatch_trakt.media.hostitems import play_to_host
 from crosswatch_trakt.media.keys import play_keys
-from crosswatch_trakt.testing.bench_restore import restore_items, restored
-from crosswatch_trakt.testing.builders import generate_account, host_item
-from crosswatch_trakt.testing.catalog import Episode, Media, Movie, media_json, media_key
-from crosswatch_trakt.testing.clock import ScaledClock, VirtualClock
-from crosswatch_trakt.testing.fake import FakeTrakt
-from crosswatch_trakt.testing.timefmt import format_ts
+from crosswatch_trakt.testing.bench.bench_restore import restore_items, restored
+from crosswatch_trakt.testing.emulator.builders import generate_account, host_item
+from crosswatch_trakt.testing.emulator.catalog import Episode, Media, Movie, media_json, media_key
+from crosswatch_trakt.testing.emulator.fake import FakeTrakt
+from crosswatch_trakt.testing.emulator.timefmt import format_ts
+from crosswatch_trakt.testing.emulator.virtual_clock import ScaledClock, VirtualClock
 
 #: rows per page, as the adapter reads history
 PAGE = 250

@@ -7,7 +7,7 @@ import math
 
 import attrs
 
-from crosswatch_trakt.testing.timefmt import format_ts_seconds
+from crosswatch_trakt.testing.emulator.timefmt import format_ts_seconds
 
 GET_LIMIT = "AUTHED_API_GET_LIMIT"
 POST_LIMIT = "AUTHED_API_POST_LIMIT"
@@ -90,7 +90,3 @@ class RateLimiter:
     def take(self, username: str, method: str, now: float) -> Verdict:
         """Count one request of ``username``; the verdict says whether it may run."""
         return self.bucket(username, method).take(now)
-
-    def reset(self) -> None:
-        """Forget every window (all budgets full again)."""
-        self._buckets.clear()

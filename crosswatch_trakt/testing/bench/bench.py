@@ -38,14 +38,14 @@ import structlog
 from crosswatch_trakt import _version, plugin
 from crosswatch_trakt.config import RateLimitConfig
 from crosswatch_trakt.hostspec import HostContext
-from crosswatch_trakt.testing.bench_report import (
+from crosswatch_trakt.testing.bench.bench_report import (
     markdown,
     min_index_requests,
     read_floor,
     targets,
 )
-from crosswatch_trakt.testing.bench_restore import RestoreSpec
-from crosswatch_trakt.testing.bench_scenarios import (
+from crosswatch_trakt.testing.bench.bench_restore import RestoreSpec
+from crosswatch_trakt.testing.bench.bench_scenarios import (
     START,
     BenchSpec,
     child_main,
@@ -53,7 +53,7 @@ from crosswatch_trakt.testing.bench_scenarios import (
     peak_rss_mb,
     reset_peak_rss,
 )
-from crosswatch_trakt.testing.clock import ScaledClock
+from crosswatch_trakt.testing.emulator.virtual_clock import ScaledClock
 from crosswatch_trakt.trakt.account import REGISTRY
 
 __all__ = ["main", "min_index_requests"]

@@ -15,23 +15,23 @@ from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
-from crosswatch_trakt.testing.faults import Fault, body_entries
-from crosswatch_trakt.testing.ratelimit import GET_LIMIT, POST_LIMIT
-from crosswatch_trakt.testing.resolve import BadBody
-from crosswatch_trakt.testing.responses import (
+from crosswatch_trakt.testing.emulator.faults import Fault, body_entries
+from crosswatch_trakt.testing.emulator.ratelimit import GET_LIMIT, POST_LIMIT
+from crosswatch_trakt.testing.emulator.resolve import BadBody
+from crosswatch_trakt.testing.emulator.responses import (
     PagingQuirks,
     empty,
     html,
     json_response,
     requested_page,
 )
-from crosswatch_trakt.testing.timefmt import format_ts_seconds
+from crosswatch_trakt.testing.emulator.timefmt import format_ts_seconds
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
 
-    from crosswatch_trakt.testing.store import UserState
-    from crosswatch_trakt.testing.world import TraktWorld
+    from crosswatch_trakt.testing.emulator.store import UserState
+    from crosswatch_trakt.testing.emulator.world import TraktWorld
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 INVALID_TOKEN = {

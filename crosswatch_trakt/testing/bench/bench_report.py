@@ -9,8 +9,8 @@ import math
 from typing import Any
 
 from crosswatch_trakt.config import RateLimitConfig
-from crosswatch_trakt.testing.bench_restore import RESTORE_TARGET, WRITES_BEFORE
-from crosswatch_trakt.testing.bench_scenarios import CONVERT_TARGET_S, BenchSpec
+from crosswatch_trakt.testing.bench.bench_restore import RESTORE_TARGET, WRITES_BEFORE
+from crosswatch_trakt.testing.bench.bench_scenarios import CONVERT_TARGET_S, BenchSpec
 
 __all__ = [
     "markdown",

@@ -14,14 +14,14 @@ import attrs
 from werkzeug.wrappers import Request
 
 from crosswatch_trakt.support.clock import Clock
-from crosswatch_trakt.testing.catalog import Catalog, Episode, Media, Movie, Season, Show
-from crosswatch_trakt.testing.clock import VirtualClock
-from crosswatch_trakt.testing.faults import Faults, body_entries
-from crosswatch_trakt.testing.ratelimit import RateLimiter
-from crosswatch_trakt.testing.responses import PagingQuirks
-from crosswatch_trakt.testing.store import IdSequence, Settings, UserState
-from crosswatch_trakt.testing.timefmt import to_epoch, to_minute
-from crosswatch_trakt.testing.tokens import TokenStore
+from crosswatch_trakt.testing.emulator.catalog import Catalog, Episode, Media, Movie, Season, Show
+from crosswatch_trakt.testing.emulator.faults import Faults, body_entries
+from crosswatch_trakt.testing.emulator.ratelimit import RateLimiter
+from crosswatch_trakt.testing.emulator.responses import PagingQuirks
+from crosswatch_trakt.testing.emulator.store import IdSequence, Settings, UserState
+from crosswatch_trakt.testing.emulator.timefmt import to_epoch, to_minute
+from crosswatch_trakt.testing.emulator.token_store import TokenStore
+from crosswatch_trakt.testing.emulator.virtual_clock import VirtualClock
 
 When: TypeAlias = float | int | str | dt.datetime | None
 
@@ -177,12 +177,6 @@ class TraktWorld:
         """Lock (or unlock) an account: every authed request answers 423."""
         with self.lock:
             self.users[username].locked = locked
-
-    def reset_rate_limits(self) -> None:
-        """Refill every user's rate-limit budgets (and lift an edge block)."""
-        with self.lock:
-            self.limiter.reset()
-            self.blocked_until = float("-inf")
 
     # direct state helpers (no HTTP)
     def watchlist_add(

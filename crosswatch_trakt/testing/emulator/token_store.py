@@ -1,4 +1,4 @@
-"""OAuth state: access/refresh token pairs and device codes."""
+"""The emulator's server-side OAuth state: access/refresh token pairs and device codes."""
 
 from __future__ import annotations
 

@@ -16,11 +16,11 @@ from typing import Any
 
 import attrs
 
-from crosswatch_trakt.testing.builders import generate_account, host_item
-from crosswatch_trakt.testing.catalog import Media, Movie, media_key
-from crosswatch_trakt.testing.fake import FakeTrakt
-from crosswatch_trakt.testing.faults import Fault
-from crosswatch_trakt.testing.timefmt import format_ts
+from crosswatch_trakt.testing.emulator.builders import generate_account, host_item
+from crosswatch_trakt.testing.emulator.catalog import Media, Movie, media_key
+from crosswatch_trakt.testing.emulator.fake import FakeTrakt
+from crosswatch_trakt.testing.emulator.faults import Fault
+from crosswatch_trakt.testing.emulator.timefmt import format_ts
 
 __all__ = [
     "RESTORE_TARGET",

@@ -8,10 +8,10 @@ from typing import Any
 
 import attrs
 
-from crosswatch_trakt.testing import endpoints_history, endpoints_oauth, endpoints_sync
-from crosswatch_trakt.testing.app import TraktApp
-from crosswatch_trakt.testing.server import ServerThread, start_server
-from crosswatch_trakt.testing.world import LoggedRequest, TraktWorld, When
+from crosswatch_trakt.testing.emulator import endpoints_history, endpoints_oauth, endpoints_sync
+from crosswatch_trakt.testing.emulator.app import TraktApp
+from crosswatch_trakt.testing.emulator.server import ServerThread, start_server
+from crosswatch_trakt.testing.emulator.world import LoggedRequest, TraktWorld, When
 
 __all__ = ["FakeTrakt", "LoggedRequest", "When"]
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import attrs
 
-from crosswatch_trakt.testing.catalog import Catalog, Media, Season, Show
+from crosswatch_trakt.testing.emulator.catalog import Catalog, Media, Season, Show
 
 SECTIONS = ("movies", "shows", "seasons", "episodes")
 _STRUCTURE = frozenset({"ids", "title", "year", "seasons", "episodes", "number", "season"})

@@ -10,7 +10,7 @@ from typing import Any
 import attrs
 from werkzeug.wrappers import Response
 
-from crosswatch_trakt.testing.faults import cloudflare_page
+from crosswatch_trakt.testing.emulator.faults import cloudflare_page
 
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 250

@@ -7,8 +7,8 @@ from typing import Any
 
 from werkzeug.wrappers import Response
 
-from crosswatch_trakt.testing.app import Call, Route
-from crosswatch_trakt.testing.responses import empty, json_response
+from crosswatch_trakt.testing.emulator.app import Call, Route
+from crosswatch_trakt.testing.emulator.responses import empty, json_response
 
 INVALID_GRANT = {
     "error": "invalid_grant",

@@ -7,7 +7,7 @@ from typing import Any
 
 import attrs
 
-from crosswatch_trakt.testing.catalog import (
+from crosswatch_trakt.testing.emulator.catalog import (
     PLURAL,
     Episode,
     Media,
@@ -16,7 +16,7 @@ from crosswatch_trakt.testing.catalog import (
     Season,
     media_key,
 )
-from crosswatch_trakt.testing.timefmt import format_ts
+from crosswatch_trakt.testing.emulator.timefmt import format_ts
 
 #: History ids are 64-bit: the first one is just above 2**32.
 FIRST_HISTORY_ID = 2**32 + 1_000
