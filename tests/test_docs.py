@@ -10,6 +10,7 @@ import pytest
 
 from crosswatch_trakt import hostspec
 from crosswatch_trakt.config import HistoryOptions, TraktConfig
+from crosswatch_trakt.features.registry import REGISTRY
 from crosswatch_trakt.hostspec import REASONS
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
@@ -66,3 +67,12 @@ def test_every_reason_has_troubleshooting_advice() -> None:
     text = (DOCS / "troubleshooting.md").read_text()
     for reason in REASONS:
         assert f"| `{reason}`" in text, f"docs/troubleshooting.md has no row for {reason}"
+
+
+@pytest.mark.parametrize("feature", sorted(REGISTRY))
+def test_every_feature_has_its_page(feature: str) -> None:
+    """Each feature of the registry has ``docs/features/<name>.md`` in the site's navigation."""
+    page = DOCS / "features" / f"{feature}.md"
+    assert page.is_file(), f"docs/features/{feature}.md is missing"
+    assert f'feature="{feature}"' in page.read_text()
+    assert f"features/{feature}.md" in (DOCS.parent / "mkdocs.yml").read_text()

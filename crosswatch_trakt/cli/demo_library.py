@@ -3,8 +3,9 @@
 It is written against ``testing.emulator.builders.seed_demo``'s account. Against it the plan is:
 watchlist +2 -1 (Spirited Away was watched, a season and a movie were listed); ratings +2
 ~1 and a rating of 8.5 the adapter refuses; history +3 plays, two of them episodes known
-only by show ids and numbers (the demo pair turns on ``number_fallback``). History is
-add-only in the demo: a play the source lacks stays.
+only by show ids and numbers (the demo pair turns on ``number_fallback``); progress +1 ~1
+(a resume point further into an episode, a new one in Inception; Dune's is the same). History
+is add-only in the demo: a play the source lacks stays.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 __all__ = ["REMOVE_MISSING", "source_library"]
 
 #: per feature: does the demo remove what the source lacks?
-REMOVE_MISSING = {"watchlist": True, "ratings": True, "history": False}
+REMOVE_MISSING = {"watchlist": True, "ratings": True, "history": False, "progress": True}
 
 MATRIX = {"type": "movie", "title": "The Matrix", "year": 1999, "ids": {"tmdb": 603}}
 INCEPTION = {"type": "movie", "title": "Inception", "year": 2010, "ids": {"tmdb": 27205}}
@@ -57,6 +58,10 @@ def _played(item: dict[str, Any], at: str) -> dict[str, Any]:
     return {**item, "watched_at": at}
 
 
+def _paused(item: dict[str, Any], percent: float, at: str) -> dict[str, Any]:
+    return {**item, "progress_percent": percent, "progress_at": at}
+
+
 def source_library() -> dict[str, list[dict[str, Any]]]:
     """Return the source library's items per feature (fresh copies)."""
     return {
@@ -81,5 +86,10 @@ def source_library() -> dict[str, list[dict[str, Any]]]:
             _played(SPIRITED, "2025-08-02T20:00:00.000Z"),
             _played(_episode(2, 1), "2025-08-05T20:00:00.000Z"),
             _played(_episode(2, 2), "2025-08-05T20:50:00.000Z"),
+        ],
+        "progress": [
+            _paused(DUNE, 12.5, "2025-08-06T21:00:00.000Z"),
+            _paused(_episode(2, 3), 65.0, "2025-08-06T22:00:00.000Z"),
+            _paused(INCEPTION, 33.0, "2025-08-07T20:30:00.000Z"),
         ],
     }

@@ -13,6 +13,7 @@ from typing import Any
 
 import attrs
 
+from crosswatch_trakt.features.registry import spec_for
 from crosswatch_trakt.hostspec import HostItem, Snapshot
 from crosswatch_trakt.media import keys
 from crosswatch_trakt.media.hostitems import host_to_media, host_to_play
@@ -54,8 +55,8 @@ class FeaturePlan:
 
 
 def _slot(feature: str, item: Any) -> str | None:
-    """Return what besides the media must match: the play's minute for history."""
-    if feature != "history":
+    """Return what besides the media must match: a play's minute (history)."""
+    if not spec_for(feature).per_play:
         return ""
     play = host_to_play(item)
     return keys.minute_stamp(play.watched_at) if isinstance(play, Play) else None
@@ -88,7 +89,7 @@ class _Index:
         slot = _slot(self.feature, item)
         if not isinstance(media, MediaRef) or slot is None:
             return None
-        one_to_one = self.feature == "history"
+        one_to_one = spec_for(self.feature).per_play
         for alias in sorted(keys.aliases(media)):
             for key in self.by_alias.get((alias, slot), ()):
                 if one_to_one and key in self.used:
@@ -100,7 +101,8 @@ class _Index:
 
 
 def _differs(feature: str, source: Any, present: Mapping[str, Any]) -> bool:
-    return feature == "ratings" and source.get("rating") != present.get("rating")
+    field = spec_for(feature).value_field
+    return field is not None and source.get(field) != present.get(field)
 
 
 def plan_feature(

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any, Protocol
 
 from crosswatch_trakt.cli.plan import FeaturePlan
+from crosswatch_trakt.features.registry import spec_for
 from crosswatch_trakt.hostspec import REASONS, ApplyResult, Snapshot
 
 __all__ = [
@@ -75,11 +76,7 @@ def describe(item: Any) -> str:
 
 
 def _detail(feature: str, item: Mapping[str, Any]) -> str:
-    if feature == "ratings":
-        return f"{item.get('rating')}/10 at {item.get('rated_at') or '-'}"
-    if feature == "history":
-        return f"watched {item.get('watched_at')}"
-    return f"listed {item.get('listed_at') or '-'}"
+    return spec_for(feature).detail(item)
 
 
 def snapshot_table(feature: str, snapshot: Snapshot) -> list[str]:
@@ -104,7 +101,7 @@ def plan_line(plan: FeaturePlan) -> str:
     """Return one line: what the plan adds, changes, removes and leaves alone."""
     adds = len(plan.adds) - plan.changed
     parts = [f"{adds} to add"]
-    if plan.feature == "ratings":
+    if spec_for(plan.feature).value_field is not None:
         parts.append(f"{plan.changed} to change")
     parts += [f"{len(plan.removes)} to remove", f"{plan.unchanged} unchanged"]
     return f"{plan.feature}: " + ", ".join(parts)

@@ -24,6 +24,8 @@ from typing import Any
 
 import attrs
 
+from crosswatch_trakt.features.registry import spec_for
+
 __all__ = ["ID_KEYS", "KEY_PRIORITY", "BuiltinKeys", "HostKeys", "epoch_of", "host_keys"]
 
 #: the id namespaces the host reads, and the order in which one becomes the key
@@ -235,9 +237,10 @@ class HostKeys:
     def accounting_keys(self, item: Mapping[str, Any], feature: str) -> list[str]:
         """Return every key the host may book ``item`` under, the one it shows first."""
         keys: list[str] = []
+        per_play = spec_for(feature).per_play
         for candidate in (
-            item.get("_cw_event_key") if feature == "history" else None,
-            self.event_key(item) if feature == "history" else None,
+            item.get("_cw_event_key") if per_play else None,
+            self.event_key(item) if per_play else None,
             self.key(item),
         ):
             text = str(candidate or "").strip().lower()

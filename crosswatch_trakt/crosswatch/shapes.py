@@ -1,10 +1,11 @@
 """Items in CrossWatch's shape, both ways.
 
-Snapshots go out keyed by the host's own keys, with flat string ids, ``series_title`` and, on
-history plays, ``_trakt_history_id``; history plays are keyed ``<key>@<epoch seconds>``
-(``~2``, ``~3`` for further plays in the same second) and handed over oldest first. Items the
-host sends are turned into the adapter's host items (nested ids as they are, ``show_title``,
-``trakt_history_id``) before a feature sees them.
+Snapshots go out keyed by the host's own keys, with flat string ids, ``series_title`` and
+Trakt's row ids as ``_trakt_history_id`` and ``_trakt_playback_id`` (strings); history plays
+are keyed ``<key>@<epoch seconds>`` (``~2``, ``~3`` for further plays in the same second) and
+handed over oldest first. Items the host sends are turned into the adapter's host items
+(nested ids as they are, ``show_title``, ``trakt_history_id``, ``trakt_playback_id``) before
+a feature sees them.
 """
 
 from __future__ import annotations
@@ -13,12 +14,21 @@ from collections.abc import Mapping
 from typing import Any
 
 from crosswatch_trakt.crosswatch.hostkeys import HostKeys, epoch_of
+from crosswatch_trakt.features.registry import spec_for
 from crosswatch_trakt.support.contract import HostItem, Snapshot
 
 __all__ = ["from_host", "to_host", "to_host_snapshot"]
 
-#: fields of the adapter's items the host has no use for, or gets under another name
-_RENAMED = {"show_title": "series_title", "trakt_history_id": "_trakt_history_id"}
+#: fields of the adapter's items the host gets under another name; besides these, every
+#: ``trakt_<what>_id`` (a history or playback id) goes out as ``_trakt_<what>_id``, a string
+_RENAMED = {"show_title": "series_title"}
+
+
+def _host_name(field: str) -> str | None:
+    """Return the host's name of a Trakt row id field (``trakt_history_id``), else ``None``."""
+    if field.startswith("trakt_") and field.endswith("_id"):
+        return "_" + field
+    return None
 
 
 def _flat_ids(ids: Any) -> dict[str, str]:
@@ -44,7 +54,10 @@ def to_host(item: Mapping[str, Any]) -> HostItem:
                 out[field] = flat
         elif field in _RENAMED:
             if value is not None:
-                out[_RENAMED[field]] = str(value) if field == "trakt_history_id" else value
+                out[_RENAMED[field]] = value
+        elif (renamed := _host_name(field)) is not None:
+            if value is not None:
+                out[renamed] = str(value)
         elif value is not None:
             out[field] = value
     if out.get("type") in ("season", "episode") and out.get("series_title"):
@@ -55,7 +68,7 @@ def to_host(item: Mapping[str, Any]) -> HostItem:
 def to_host_snapshot(snapshot: Snapshot, feature: str, keys: HostKeys) -> Snapshot:
     """Re-key and re-shape a feature's snapshot for the host (history: oldest play first)."""
     items = [to_host(item) for item in snapshot.values()]
-    if feature != "history":
+    if not spec_for(feature).per_play:
         return {keys.key(item): item for item in items}
     items.sort(key=lambda item: (epoch_of(item.get("watched_at")) or 0, _history_id(item)))
     out: Snapshot = {}
@@ -81,7 +94,10 @@ def from_host(item: Any) -> Any:
     out = dict(item)
     if out.get("show_title") is None and out.get("series_title") is not None:
         out["show_title"] = out["series_title"]
-    if out.get("trakt_history_id") is None and out.get("_trakt_history_id") not in (None, ""):
-        raw = str(out["_trakt_history_id"]).strip()
-        out["trakt_history_id"] = int(raw) if raw.isdigit() else raw
+    for field, value in item.items():
+        ours = field[1:] if isinstance(field, str) else ""
+        if _host_name(ours) is None or out.get(ours) is not None or value in (None, ""):
+            continue
+        raw = str(value).strip()
+        out[ours] = int(raw) if raw.isdigit() else raw
     return out

@@ -376,4 +376,5 @@ SPEC = FeatureSpec(
         would_add="would_add",
     ),
     value_field="progress_percent",
+    detail=lambda item: f"{item.get('progress_percent')}% at {item.get('progress_at') or '-'}",
 )

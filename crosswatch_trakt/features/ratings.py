@@ -109,4 +109,5 @@ SPEC = FeatureSpec(
         would_add="would_rate",
     ),
     value_field="rating",
+    detail=lambda item: f"{item.get('rating')}/10 at {item.get('rated_at') or '-'}",
 )

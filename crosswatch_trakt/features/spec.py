@@ -222,6 +222,8 @@ class FeatureSpec:
     per_play: bool = False
     #: the host item field whose change makes a present item an update (ratings: ``rating``)
     value_field: str | None = None
+    #: one line about an item's own data, for people (``8/10 at ...``, ``listed ...``)
+    detail: Callable[[Mapping[str, Any]], str] = attrs.field(default=lambda item: "")
 
     def open(self, account: TraktAccount) -> TraktFeature:
         """Return the feature's engine for ``account``."""

@@ -67,6 +67,7 @@ SPEC = FeatureSpec(
     files=StateFiles.named(NAME, "shadow"),
     engine=UpsertFeature,
     capabilities={"removes": True},
+    detail=lambda item: f"listed {item.get('listed_at') or '-'}",
     host_capabilities={"removes": True},
     index=IndexSpec(
         doc=lambda: WatchlistShadow(stale=True),

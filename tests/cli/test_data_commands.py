@@ -10,11 +10,12 @@ from typing import Any
 import pytest
 
 from crosswatch_trakt.cli.backup import FORMAT
+from crosswatch_trakt.features.registry import feature_names
 from crosswatch_trakt.testing import FakeTrakt
 from crosswatch_trakt.testing.emulator.builders import seed_demo
 from tests.cli.conftest import Runner
 
-FEATURES = ("watchlist", "ratings", "history")
+FEATURES = feature_names()
 
 
 @pytest.fixture
@@ -32,8 +33,12 @@ def _snapshot(cli: Runner, feature: str) -> dict[str, Any]:
 
 
 def _comparable(feature: str, snapshot: dict[str, Any]) -> dict[str, Any]:
-    """Drop what Trakt assigns anew on a restore: list times and history ids."""
-    volatile = {"watchlist": ("listed_at",), "history": ("trakt_history_id",)}.get(feature, ())
+    """Drop what Trakt assigns anew on a restore: list and pause times, history and playback ids."""
+    volatile = {
+        "watchlist": ("listed_at",),
+        "history": ("trakt_history_id",),
+        "progress": ("progress_at", "trakt_playback_id"),
+    }.get(feature, ())
     return {
         key: {k: v for k, v in item.items() if k not in volatile} for key, item in snapshot.items()
     }

@@ -9,7 +9,7 @@ import pytest
 
 from crosswatch_trakt.cli.commands_demo import run_demo
 from crosswatch_trakt.cli.main import main
-from crosswatch_trakt.cli.progress import Progress
+from crosswatch_trakt.cli.progressbar import Progress
 
 
 def test_demo_command_succeeds_and_tells_the_story(capsys: pytest.CaptureFixture[str]) -> None:

@@ -34,7 +34,7 @@ def test_capabilities_manifest(pm: pluggy.PluginManager) -> None:
         "watchlist": True,
         "ratings": True,
         "history": True,
-        "progress": False,
+        "progress": True,
         "playlists": False,
     }
     assert manifest["capabilities"]["ratings"]["scale"] == [1, 10]

@@ -262,4 +262,5 @@ SPEC = FeatureSpec(
         "rewatches": {"read": True, "write": True, "account_gate": False},
     },
     per_play=True,
+    detail=lambda item: f"watched {item.get('watched_at')}",
 )

@@ -82,7 +82,8 @@ def seed_demo(fake: FakeTrakt, username: str = "alice", *, empty: bool = False) 
 
     Ten movies and three shows in the catalogue; plays of six movies (The Matrix twice) and
     all of Breaking Bad season 1; ratings of movies, a show, a season and an episode; a
-    watchlist of unwatched movies, a show and a season; three collected movies. ``empty``
+    watchlist of unwatched movies, a show and a season; three collected movies; resume points
+    in Dune and an episode of Breaking Bad's second season. ``empty``
     adds the catalogue only: the account stays empty.
     """
     if username not in fake.users:
@@ -115,6 +116,8 @@ def seed_demo(fake: FakeTrakt, username: str = "alice", *, empty: bool = False) 
         fake.watchlist_add(username, media, "2025-07-01T12:00:00Z")
     for movie in (matrix, inception, knight):
         fake.collect(username, movie, "2024-12-24T09:00:00Z", {"media_type": "bluray"})
+    fake.pause(username, dune, 12.5)
+    fake.pause(username, breaking.episode(2, 3), 40.0)
 
 
 def generate_account(

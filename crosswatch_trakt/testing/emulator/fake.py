@@ -8,7 +8,12 @@ from typing import Any
 
 import attrs
 
-from crosswatch_trakt.testing.emulator import endpoints_history, endpoints_oauth, endpoints_sync
+from crosswatch_trakt.testing.emulator import (
+    endpoints_history,
+    endpoints_oauth,
+    endpoints_playback,
+    endpoints_sync,
+)
 from crosswatch_trakt.testing.emulator.app import TraktApp
 from crosswatch_trakt.testing.emulator.server import ServerThread, start_server
 from crosswatch_trakt.testing.emulator.world import LoggedRequest, TraktWorld, When
@@ -32,7 +37,12 @@ class FakeTrakt(TraktWorld):
     def app(self) -> TraktApp:
         """Return the WSGI application (usable without a server, e.g. by werkzeug's test client)."""
         if self._app is None:
-            routes = [*endpoints_sync.ROUTES, *endpoints_history.ROUTES, *endpoints_oauth.ROUTES]
+            routes = [
+                *endpoints_sync.ROUTES,
+                *endpoints_history.ROUTES,
+                *endpoints_playback.ROUTES,
+                *endpoints_oauth.ROUTES,
+            ]
             self._app = TraktApp(self, routes)
         return self._app
 

@@ -72,6 +72,9 @@ class IdSequence:
     _list_items: itertools.count[int] = attrs.field(
         factory=lambda: itertools.count(700_000_001), repr=False
     )
+    _playback: itertools.count[int] = attrs.field(
+        factory=lambda: itertools.count(13_000_001), repr=False
+    )
 
     def history(self) -> int:
         """Return the next history id."""
@@ -80,6 +83,10 @@ class IdSequence:
     def list_item(self) -> int:
         """Return the next list-item id."""
         return next(self._list_items)
+
+    def playback(self) -> int:
+        """Return the next playback id (Trakt's playback ids are their own sequence)."""
+        return next(self._playback)
 
 
 @attrs.define
@@ -135,6 +142,16 @@ class Settings:
 
 
 @attrs.define
+class PlaybackEntry:
+    """One resume point: playback ``id``, ``progress`` (percent) and ``paused_at`` (epoch)."""
+
+    id: int
+    media: Movie | Episode
+    progress: float
+    paused_at: float
+
+
+@attrs.define
 class UserState:
     """Everything one Trakt user has; mutate it through the methods so activities move.
 
@@ -148,6 +165,8 @@ class UserState:
     ratings: dict[MediaKey, RatingEntry] = attrs.field(factory=dict)
     history: dict[int, Play] = attrs.field(factory=dict)
     collection: dict[MediaKey, CollectionEntry] = attrs.field(factory=dict)
+    #: resume points by playback id (one per item: a new pause replaces the old one)
+    playback: dict[int, PlaybackEntry] = attrs.field(factory=dict)
     activities: dict[str, dict[str, float]] = attrs.field(factory=dict)
     locked: bool = False
     #: sorted history reads, kept until the history changes (a long walk sorts once)
@@ -230,6 +249,26 @@ class UserState:
         if self.ratings.pop(media_key(media), None) is None:
             return False
         self.touch(PLURAL[media.type], "rated_at", now)
+        return True
+
+    # playback (resume points)
+    def playback_put(
+        self, media: Movie | Episode, progress: float, playback_id: int, now: float
+    ) -> PlaybackEntry:
+        """Save a resume point of ``media``; it replaces the item's earlier one, if any."""
+        for old in [e.id for e in self.playback.values() if e.media is media]:
+            del self.playback[old]
+        entry = PlaybackEntry(playback_id, media, progress, now)
+        self.playback[playback_id] = entry
+        self.touch(PLURAL[media.type], "paused_at", now)
+        return entry
+
+    def playback_delete(self, playback_id: int, now: float) -> bool:
+        """Remove a resume point by its id; return ``False`` if there is none."""
+        entry = self.playback.pop(playback_id, None)
+        if entry is None:
+            return False
+        self.touch(PLURAL[entry.media.type], "paused_at", now)
         return True
 
     # history

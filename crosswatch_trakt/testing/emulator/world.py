@@ -212,6 +212,14 @@ class TraktWorld:
             at = to_minute(to_epoch(watched_at, now))
             return self.users[username].play_add(media, at, action, self.ids.history(), now).id
 
+    def pause(self, username: str, media: Movie | Episode, progress: float) -> int:
+        """Save a resume point of ``media`` at ``progress`` percent; return its playback id."""
+        if not isinstance(media, (Movie, Episode)):
+            raise TypeError("resume points are of movies and episodes")
+        with self.lock:
+            now = self.clock.time()
+            return self.users[username].playback_put(media, progress, self.ids.playback(), now).id
+
     def collect(
         self,
         username: str,
