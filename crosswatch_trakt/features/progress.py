@@ -34,8 +34,8 @@ from crosswatch_trakt.features.ledger import Ledger
 from crosswatch_trakt.features.spec import (
     FeatureSpec,
     IndexSpec,
-    Part,
     PartRead,
+    PartsIndex,
     StateFiles,
     UpsertSpec,
     Written,
@@ -179,8 +179,45 @@ def _scrobble_body(point: ResumePoint) -> dict[str, Any] | None:
     return None
 
 
-def _singles(todo: Sequence[Any]) -> Chunks[Any]:
-    return Chunks.of(todo, ChunkSizer(WriteChunks(flat=1, nested=1, floor=1)), lambda _: False)
+@attrs.define
+class _OneByOne:
+    """One call's single-item writes: the queue, what Trakt confirmed, whether any was sent."""
+
+    run: WriteRun
+    ledger: Ledger
+    queue: Chunks[Parsed[Any]]
+    written: list[Parsed[Any]] = attrs.Factory(list)
+    sent: bool = False
+
+    @classmethod
+    def of(cls, run: WriteRun, ledger: Ledger, todo: Sequence[Parsed[Any]]) -> _OneByOne:
+        """Queue ``todo`` one item per request (a sizer of 1)."""
+        sizer = ChunkSizer(WriteChunks(flat=1, nested=1, floor=1))
+        return cls(run, ledger, Chunks.of(todo, sizer, lambda _: False))
+
+    def drive(self, attempt: Callable[[Parsed[Any], int], None]) -> Written:
+        """Run ``attempt(entry, sends)`` for each item through the one write loop."""
+        self.run.drive(self.queue, lambda chunk, sends: attempt(chunk[0], sends), self.fail_all)
+        return Written(self.written, self.sent)
+
+    def fail_all(self, chunk: Sequence[Parsed[Any]], reason: str, detail: str) -> None:
+        """Book every item of ``chunk`` unresolved with ``reason``."""
+        for entry in chunk:
+            self.ledger.fail(entry.key, entry.item, reason, detail)
+
+    def confirm(self, entry: Parsed[Any]) -> None:
+        """Book ``entry`` written."""
+        self.ledger.confirm(entry.key)
+        self.written.append(entry)
+
+    def refused(self, entry: Parsed[Any], exc: TraktError) -> None:
+        """Book a final error (a 420, 423, 426 or lost login stops the run's writes)."""
+        self.run.stop_if_fatal(exc)
+        self.ledger.fail(entry.key, entry.item, exc.reason, str(exc))
+
+
+def _missing(exc: TraktError) -> bool:
+    return isinstance(exc, HttpError) and exc.status == 404
 
 
 @attrs.frozen
@@ -195,63 +232,29 @@ class ScrobbleWrites:
         not_found: Callable[[Parsed[ResumePoint]], None],
     ) -> Written:
         """Send each resume point once (a lost answer is read back first); book every one."""
-        written: list[Parsed[ResumePoint]] = []
-        queue = _singles(todo)
-        sent = False
+        writes = _OneByOne.of(run, ledger, todo)
 
-        def send(chunk: list[Parsed[ResumePoint]], sends: int) -> None:
-            nonlocal sent
-            (entry,) = chunk
+        def attempt(entry: Parsed[ResumePoint], sends: int) -> None:
             body = _scrobble_body(entry.value)
             if body is None:
-                ledger.fail(entry.key, entry.item, "missing_ids", "no ids, title or numbers")
+                writes.fail_all([entry], "missing_ids", "no ids, title or numbers")
                 return
-            sent = True
+            writes.sent = True
             try:
                 run.post(PAUSE_PATH, body)
             except AmbiguousWrite as exc:
                 ledger.bump("ambiguous_writes")
-                self._settle(run, ledger, entry, exc, queue, sends, written)
-                return
+                _settle(writes, entry, exc, sends)
             except TraktError as exc:
-                if isinstance(exc, HttpError) and exc.status == 404:
-                    ledger.fail(entry.key, entry.item, "not_found", "Trakt did not match it")
-                    not_found(entry)
+                if not _missing(exc):
+                    writes.refused(entry, exc)
                     return
-                run.stop_if_fatal(exc)
-                ledger.fail(entry.key, entry.item, exc.reason, str(exc))
-                return
-            ledger.confirm(entry.key)
-            written.append(entry)
+                writes.fail_all([entry], "not_found", "Trakt did not match it")
+                not_found(entry)
+            else:
+                writes.confirm(entry)
 
-        run.drive(queue, send, lambda chunk, reason, detail: _fail(ledger, chunk, reason, detail))
-        return Written(written, sent)
-
-    def _settle(
-        self,
-        run: WriteRun,
-        ledger: Ledger,
-        entry: Parsed[ResumePoint],
-        exc: AmbiguousWrite,
-        queue: Chunks[Parsed[ResumePoint]],
-        sends: int,
-        written: list[Parsed[ResumePoint]],
-    ) -> None:
-        """Read the item's playback back: confirm it, send it once more, or leave it."""
-        try:
-            there = _on_trakt(run, entry.value)
-        except TraktError as read_exc:
-            detail = f"{exc} Reading it back failed too ({read_exc}); not resent."
-            ledger.fail(entry.key, entry.item, "ambiguous_write", detail)
-            return
-        if there:
-            ledger.bump("reconciled")
-            ledger.confirm(entry.key)
-            written.append(entry)
-        elif exc.may_still_apply or sends + 1 >= UPSERT_SENDS:
-            ledger.fail(entry.key, entry.item, "ambiguous_write", str(exc))
-        else:
-            queue.again([entry], sends + 1)
+        return writes.drive(attempt)
 
     def remove(
         self,
@@ -261,46 +264,51 @@ class ScrobbleWrites:
         present: Mapping[str, Any],
     ) -> Written:
         """Delete each entry's playback by its id on Trakt; a 404 is gone already (skipped)."""
-        written: list[Parsed[Any]] = []
-        queue = _singles(todo)
-        sent = False
+        writes = _OneByOne.of(run, ledger, todo)
 
-        def send(chunk: list[Parsed[Any]], sends: int) -> None:
-            nonlocal sent
-            (entry,) = chunk
+        def attempt(entry: Parsed[Any], sends: int) -> None:
             playback_id = present.get(entry.key, {}).get("trakt_playback_id")
             if type(playback_id) is not int:
                 detail = "the resume point on Trakt has no playback id; read it again first"
-                ledger.fail(entry.key, entry.item, "missing_ids", detail)
+                writes.fail_all([entry], "missing_ids", detail)
                 return
-            sent = True
+            writes.sent = True
             try:
                 run.account.session.delete(f"/sync/playback/{playback_id}", feature=run.feature)
             except AmbiguousWrite as exc:
                 ledger.bump("ambiguous_writes")
                 if sends + 1 < UPSERT_SENDS:  # by id: sending it again cannot remove another
-                    queue.again([entry], sends + 1)
+                    writes.queue.again([entry], sends + 1)
                 else:
-                    ledger.fail(entry.key, entry.item, "ambiguous_write", str(exc))
-                return
+                    writes.fail_all([entry], "ambiguous_write", str(exc))
             except TraktError as exc:
-                if isinstance(exc, HttpError) and exc.status == 404:
-                    # gone already: after a lost answer, our first send removed it
-                    (ledger.confirm if sends else ledger.skip)(entry.key)
-                    return
-                run.stop_if_fatal(exc)
-                ledger.fail(entry.key, entry.item, exc.reason, str(exc))
-                return
-            ledger.confirm(entry.key)
-            written.append(entry)
+                if not _missing(exc):
+                    writes.refused(entry, exc)
+                elif sends:  # gone: after a lost answer, our first send removed it
+                    writes.confirm(entry)
+                else:  # removed elsewhere since the read
+                    ledger.skip(entry.key)
+            else:
+                writes.confirm(entry)
 
-        run.drive(queue, send, lambda chunk, reason, detail: _fail(ledger, chunk, reason, detail))
-        return Written(written, sent)
+        return writes.drive(attempt)
 
 
-def _fail(ledger: Ledger, chunk: Sequence[Parsed[Any]], reason: str, detail: str) -> None:
-    for entry in chunk:
-        ledger.fail(entry.key, entry.item, reason, detail)
+def _settle(writes: _OneByOne, entry: Parsed[ResumePoint], exc: AmbiguousWrite, sends: int) -> None:
+    """Read the item's playback back: confirm it, send it once more, or leave it."""
+    try:
+        there = _on_trakt(writes.run, entry.value)
+    except TraktError as read_exc:
+        detail = f"{exc} Reading it back failed too ({read_exc}); not resent."
+        writes.fail_all([entry], "ambiguous_write", detail)
+        return
+    if there:
+        writes.ledger.bump("reconciled")
+        writes.confirm(entry)
+    elif exc.may_still_apply or sends + 1 >= UPSERT_SENDS:
+        writes.fail_all([entry], "ambiguous_write", str(exc))
+    else:
+        writes.queue.again([entry], sends + 1)
 
 
 def _on_trakt(run: WriteRun, point: ResumePoint) -> bool:
@@ -321,25 +329,10 @@ def _on_trakt(run: WriteRun, point: ResumePoint) -> bool:
 
 
 @attrs.define
-class ProgressCache:
+class ProgressCache(PartsIndex):
     """The progress index: one part per kind (``movies``, ``episodes``)."""
 
-    SCHEMA: ClassVar[int] = 1
-    #: checked by its digest on load; rebuilt from Trakt when it does not match
-    CACHE: ClassVar[bool] = True
-    types: dict[str, Part] = attrs.Factory(dict)
-
-    def part(self, name: str) -> Part | None:
-        """Return the resume points of the kind ``name``, if read."""
-        return self.types.get(name)
-
-    def put(self, name: str, part: Part) -> None:
-        """Store the resume points of the kind ``name``."""
-        self.types[name] = part
-
-    def all_items(self) -> dict[str, dict[str, Any]]:
-        """Return every resume point as one snapshot."""
-        return {k: v for t in KINDS for k, v in self.types.get(t, Part()).items.items()}
+    PARTS: ClassVar[tuple[str, ...]] = KINDS
 
 
 def _read(kind: str) -> PartRead:

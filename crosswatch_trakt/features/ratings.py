@@ -22,8 +22,8 @@ from crosswatch_trakt.features.items import host_to_media_only
 from crosswatch_trakt.features.spec import (
     FeatureSpec,
     IndexSpec,
-    Part,
     PartRead,
+    PartsIndex,
     StateFiles,
     UpsertSpec,
 )
@@ -38,25 +38,10 @@ RATING_TYPES = ("movies", "shows", "seasons", "episodes")
 
 
 @attrs.define
-class RatingsCache:
+class RatingsCache(PartsIndex):
     """The ratings index: one part per type."""
 
-    SCHEMA: ClassVar[int] = 1
-    #: checked by its digest on load; rebuilt from Trakt when it does not match
-    CACHE: ClassVar[bool] = True
-    types: dict[str, Part] = attrs.Factory(dict)
-
-    def part(self, name: str) -> Part | None:
-        """Return the ratings of the type ``name``, if read."""
-        return self.types.get(name)
-
-    def put(self, name: str, part: Part) -> None:
-        """Store the ratings of the type ``name``."""
-        self.types[name] = part
-
-    def all_items(self) -> dict[str, dict[str, Any]]:
-        """Return every rating of every type as one snapshot."""
-        return {k: v for t in RATING_TYPES for k, v in self.types.get(t, Part()).items.items()}
+    PARTS: ClassVar[tuple[str, ...]] = RATING_TYPES
 
 
 def _kind(media: MediaRef) -> str:

@@ -30,6 +30,7 @@ __all__ = [
     "Op",
     "Part",
     "PartRead",
+    "PartsIndex",
     "StateFiles",
     "TraktFeature",
     "UpsertSpec",
@@ -120,6 +121,33 @@ class Part:
     watermark: str | None = None
     items: dict[str, dict[str, Any]] = attrs.Factory(dict)
     stale: bool = False
+
+
+@attrs.define
+class PartsIndex:
+    """An index document of named parts (``types``), listed in the order ``PARTS``.
+
+    A feature subclasses it with its ``PARTS`` (ratings: the four types; progress: movies and
+    episodes), so each feature's file is a state document of its own.
+    """
+
+    SCHEMA: ClassVar[int] = 1
+    #: checked by its digest on load; rebuilt from Trakt when it does not match
+    CACHE: ClassVar[bool] = True
+    PARTS: ClassVar[tuple[str, ...]] = ()
+    types: dict[str, Part] = attrs.Factory(dict)
+
+    def part(self, name: str) -> Part | None:
+        """Return the part ``name``, if read."""
+        return self.types.get(name)
+
+    def put(self, name: str, part: Part) -> None:
+        """Store the part ``name``."""
+        self.types[name] = part
+
+    def all_items(self) -> dict[str, dict[str, Any]]:
+        """Return every item of every part as one snapshot, parts in ``PARTS`` order."""
+        return {k: v for t in self.PARTS for k, v in self.types.get(t, Part()).items.items()}
 
 
 class IndexDoc(Protocol):

@@ -45,7 +45,8 @@ __all__ = [
     "title_token",
 ]
 
-#: Id namespaces in key priority order (CrossWatch's planner uses the same).
+#: Trakt's id namespaces in key priority order: the order CrossWatch ranks them in
+#: (``crosswatch.hostkeys.KEY_PRIORITY`` holds its whole list; a test keeps the two in step).
 KEY_PRIORITY: tuple[str, ...] = ("tmdb", "imdb", "tvdb", "trakt", "slug")
 #: Namespaces whose values are integers.
 NUMERIC_NAMESPACES = frozenset({"trakt", "tmdb", "tvdb", "tvrage"})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from typing import Any
 
 import attrs
@@ -182,3 +183,19 @@ def test_refused_items_stop_at_not_found(demo: FakeTrakt, host_context: HostCont
     result = _feature(again).add([item], again, False)
     assert [e["reason"] for e in result["unresolved"]] == ["previously_not_found"]
     assert demo.log_count("POST", "/scrobble/pause") == 1
+
+
+def test_timed_out_pause_is_never_sent_twice(demo: FakeTrakt, host_context: HostContext) -> None:
+    """A pause the client stopped waiting for is read back, and never resent in the run."""
+    slow = attrs.evolve(host_context, config={**host_context.config, "timeout": 0.05})
+    demo.faults.add(Fault(method="POST", path="/scrobble/pause", kind="delay", seconds=0.3))
+    result = _feature(slow).add([_paused(INCEPTION, 33.0)], slow, False)
+    for _ in range(100):  # the emulator logs the slow request when it has handled it
+        if demo.log_count("POST", "/scrobble/pause"):
+            break
+        time.sleep(0.01)
+    assert demo.log_count("POST", "/scrobble/pause") == 1
+    booked = result["confirmed_keys"] + [e["key"] for e in result["unresolved"]]
+    assert booked == ["movie:tmdb:27205"]
+    assert [e["reason"] for e in result["unresolved"]] in ([], ["ambiguous_write"])
+    assert len([p for t, p in _points(demo) if t == "Inception"]) <= 1

@@ -115,3 +115,11 @@ def test_builtin_agrees_with_crosswatch(item: dict[str, Any]) -> None:
         sys.path.insert(0, src)
     id_map = importlib.import_module("cw_platform.id_map")
     assert BuiltinKeys.key(item) == id_map.canonical_key(item)
+
+
+def test_one_key_order_for_trakt_ids() -> None:
+    """The adapter's key order is CrossWatch's order restricted to Trakt's namespaces."""
+    from crosswatch_trakt.crosswatch.hostkeys import KEY_PRIORITY as HOST_ORDER
+    from crosswatch_trakt.media.keys import KEY_PRIORITY as OUR_ORDER
+
+    assert tuple(name for name in HOST_ORDER if name in OUR_ORDER) == OUR_ORDER
