@@ -1,4 +1,4 @@
-"""Watchlist and ratings replayed from recorded cassettes, with the network blocked.
+"""Watchlist, ratings, history and progress replayed from recorded cassettes, network blocked.
 
 Record them again with ``CROSSWATCH_TRAKT_RECORD=1 pytest -m cassette`` (see
 docs/cassettes.md). Write tests refuse to record against a real account.
@@ -109,3 +109,23 @@ def test_history_add_and_remove(pm: pluggy.PluginManager, trakt_cassette: Casset
     gone = [{**MATRIX, "watched_at": "2025-06-14T21:02:00Z"}]
     removed = hook(pm, "apply_removes", "history", trakt_cassette, items=gone, dry_run=False)
     assert removed["confirmed_keys"] == ["movie:tmdb:603@2025-06-14T21:02Z"]
+
+
+def test_progress_index(pm: pluggy.PluginManager, trakt_cassette: CassetteSession) -> None:
+    """A replayed playback read gives each resume point with its percent and playback id."""
+    snapshot = hook(pm, "index_snapshot", "progress", trakt_cassette)
+    dune = snapshot["movie:tmdb:438631"]
+    assert dune["progress_percent"] == 12.5
+    assert isinstance(dune["trakt_playback_id"], int)
+    assert [item["type"] for item in snapshot.values()].count("episode") == 1
+
+
+def test_progress_add_and_remove(pm: pluggy.PluginManager, trakt_cassette: CassetteSession) -> None:
+    """A replayed pause writes a new resume point, skips an equal one, and a delete removes one."""
+    no_real_writes(trakt_cassette)
+    items = [{**INCEPTION, "progress_percent": 33.0}, {**DUNE, "progress_percent": 12.5}]
+    added = hook(pm, "apply_adds", "progress", trakt_cassette, items=items, dry_run=False)
+    assert added["confirmed_keys"] == ["movie:tmdb:27205"]
+    assert added["skipped_keys"] == ["movie:tmdb:438631"]
+    removed = hook(pm, "apply_removes", "progress", trakt_cassette, items=[DUNE], dry_run=False)
+    assert removed["confirmed_keys"] == ["movie:tmdb:438631"]
