@@ -24,7 +24,6 @@ __all__ = [
     "dry_run_book",
     "host_to_media_only",
     "locate",
-    "no_fields",
     "parse_items",
     "present_only",
     "reports_reads",
@@ -206,11 +205,6 @@ def present_only(
         todo.append(entry)
         targets[entry.key] = found
     return todo, targets
-
-
-def no_fields(value: Any) -> dict[str, Any]:
-    """Return no per-item request fields (watchlist writes, removes)."""
-    return {}
 
 
 def dry_run_book(ledger: Ledger, todo: Sequence[Parsed[Any]], stat: str) -> None:

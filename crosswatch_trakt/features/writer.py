@@ -243,6 +243,11 @@ def _existing_only(answer: Mapping[str, Any]) -> frozenset[str]:
     return frozenset(kind for kind, count in existing.items() if count and not added.get(kind))
 
 
+def no_fields(value: Any) -> dict[str, Any]:
+    """Return no per-item request fields (watchlist writes, removes)."""
+    return {}
+
+
 @attrs.frozen
 class SyncWrites:
     """The ``/sync`` write strategy: adds posted to ``path``, removes to ``path + "/remove"``.
@@ -251,7 +256,7 @@ class SyncWrites:
     """
 
     path: str
-    fields: Fields = attrs.field(default=lambda value: {})
+    fields: Fields = no_fields
 
     def add(
         self,
@@ -274,9 +279,5 @@ class SyncWrites:
     ) -> Written:
         """Post removes of ``todo`` in chunks (by the ids sent); book every item."""
         writer: ChunkWriter[Any] = ChunkWriter(run, ledger)
-        written = writer.write(todo, self.path + "/remove", _no_fields)
+        written = writer.write(todo, self.path + "/remove", no_fields)
         return Written(written, writer.sent > 0)
-
-
-def _no_fields(value: Any) -> dict[str, Any]:
-    return {}
