@@ -353,7 +353,13 @@ SPEC = FeatureSpec(
     files=StateFiles.named(NAME),
     engine=UpsertFeature,
     capabilities={"types": list(KINDS), "removes": True},
-    host_capabilities={"types": dict.fromkeys(KINDS, True), "remove": True},
+    host_capabilities={
+        "types": {"movies": True, "shows": False, "seasons": False, "episodes": True},
+        "upsert": True,
+        "remove": True,
+        # a written resume point never marks the item watched (a pause, never a stop)
+        "completion_policy": {"progress_write": {"mode": "none"}},
+    },
     index=IndexSpec(
         doc=ProgressCache,
         doc_type=ProgressCache,

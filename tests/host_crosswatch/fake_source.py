@@ -27,7 +27,13 @@ class SourceOps:
 
     def features(self) -> Mapping[str, bool]:
         """Return the features it serves."""
-        return {"watchlist": True, "ratings": True, "history": True, "playlists": False}
+        return {
+            "watchlist": True,
+            "ratings": True,
+            "history": True,
+            "progress": True,
+            "playlists": False,
+        }
 
     def capabilities(self) -> Mapping[str, Any]:
         """Return its capabilities: present-state indexes, ids provided."""

@@ -12,7 +12,9 @@ from crosswatch_trakt.testing import FakeTrakt
 def test_progress_is_served(ops: TraktOps) -> None:
     """CrossWatch's features list says progress is served, with its capabilities."""
     assert ops.features()["progress"] is True
-    assert ops.capabilities()["progress"]["types"] == {"movies": True, "episodes": True}
+    caps = ops.capabilities()["progress"]
+    assert caps["types"] == {"movies": True, "shows": False, "seasons": False, "episodes": True}
+    assert caps["completion_policy"]["progress_write"] == {"mode": "none"}
 
 
 def test_progress_index_has_the_fields_crosswatch_reads(

@@ -270,3 +270,44 @@ def test_rotated_tokens_reach_crosswatchs_config(
     state = Path(os.environ["CONFIG_BASE"]) / ".cw_state" / "crosswatch_trakt" / "default"
     assert stored["refresh_token"] in (state / "trakt_tokens.json").read_text()
     assert stored["expires_at"] > trakt_clock.time()
+
+
+def progress_library(fake: FakeTrakt, canonical: Any) -> dict[str, dict[str, Any]]:
+    """Return the fake Plex's resume points: two movies, in Plex's fields (milliseconds)."""
+    movies, _shows = demo_catalog(fake.catalog)
+    points: dict[str, dict[str, Any]] = {}
+    for movie, done in ((movies[2], 1_800_000), (movies[3], 3_600_000)):
+        item = {
+            "type": "movie",
+            "title": movie.title,
+            "year": movie.year,
+            "ids": _flat(movie.ids),
+            "progress_ms": done,
+            "duration_ms": 7_200_000,
+            "progress_at": "2026-01-01T00:00:00Z",
+        }
+        points[canonical(item)] = item
+    return points
+
+
+def test_progress_pair_writes_resume_points_once(
+    host: Any, fake_trakt: FakeTrakt, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """CrossWatch's progress sync writes each resume point once, then has nothing to send."""
+    canonical = importlib.import_module("cw_platform.id_map").canonical_key
+    fake_source.OPS.library = {"progress": progress_library(fake_trakt, canonical)}
+    cfg = host_config(fake_trakt)
+    switches = {"enable": True, "add": True, "remove": True}
+    cfg["pairs"][0]["features"] = {"progress": switches}
+
+    summary_1, events, _ = run_pass(host, cfg, fake_trakt, "run-1", monkeypatch)
+    assert _bad_events(events) == []
+    points = sorted(round(e.progress, 1) for e in fake_trakt.users["alice"].playback.values())
+    assert points == [25.0, 50.0]
+    assert fake_trakt.log_count(method="POST", path="/scrobble/pause") == 2
+
+    summary_2, events, _ = run_pass(host, cfg, fake_trakt, "run-2", monkeypatch)
+    assert _bad_events(events) == []
+    assert fake_trakt.log_count(method="POST") == 0
+    assert (summary_2["added"], summary_2["removed"], summary_2["unresolved"]) == (0, 0, 0)
+    print(f"\nprogress pass 1: {summary_1['added']} added")
