@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pluggy
 import pytest
 from history_fixtures import (  # noqa: F401  (fixtures)
@@ -14,9 +16,11 @@ from history_fixtures import (  # noqa: F401  (fixtures)
 from crosswatch_trakt.errors import IncompleteRead
 from crosswatch_trakt.features.history import HistoryFeature
 from crosswatch_trakt.features.history.cache import INDEX_FILE
+from crosswatch_trakt.features.history.reader import HistoryReader
 from crosswatch_trakt.hostspec import HostContext
 from crosswatch_trakt.testing import FakeTrakt, Fault, VirtualClock
 from crosswatch_trakt.testing.emulator.builders import generate_account
+from crosswatch_trakt.trakt.pagination import ListChanged
 
 YEAR = 365 * 86400.0
 
@@ -198,3 +202,27 @@ def test_index_through_the_hook(
     fake_trakt.add_play("alice", demo.movies[1], "2025-05-01T20:31:00Z")
     snapshot = pm.hook.index_snapshot(provider="TRAKT", feature="history", context=host_context)
     assert list(snapshot) == ["movie:tmdb:27205@2025-05-01T20:31Z"]
+
+
+def test_a_list_changing_under_the_incremental_read_falls_back_to_a_full_walk(
+    fake_trakt: FakeTrakt,
+    host_context: HostContext,
+    history: HistoryFeature,
+    demo: Demo,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Another writer changing the list mid-walk costs a full walk, never a failed index."""
+    small_account(fake_trakt)
+    history.index(host_context)
+    fake_trakt.add_play("alice", demo.movies[0], fake_trakt.clock.time())
+    original = HistoryReader._top
+
+    def changed_once(self: HistoryReader, kind: str, known: set[int | None]) -> Any:
+        monkeypatch.setattr(HistoryReader, "_top", original)
+        raise ListChanged(f"/sync/history/{kind} changed while it was being read (page 3).")
+
+    monkeypatch.setattr(HistoryReader, "_top", changed_once)
+    snapshot = history.index(next_run(host_context, "run-2"))
+    assert {item["trakt_history_id"] for item in snapshot.values()} == set(
+        fake_trakt.users["alice"].history
+    )

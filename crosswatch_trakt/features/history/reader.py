@@ -37,6 +37,7 @@ from crosswatch_trakt.media.models import Play
 from crosswatch_trakt.media.traktrows import endpoint_type, trakt_history_row
 from crosswatch_trakt.support.contract import HostContext
 from crosswatch_trakt.support.dates import format_datetime
+from crosswatch_trakt.trakt.pagination import ListChanged
 
 if TYPE_CHECKING:
     from crosswatch_trakt.trakt.account import TraktAccount
@@ -149,7 +150,13 @@ class HistoryReader:
     ) -> KindCache:
         now = self.account.clock.time()
         if cache is not None and now - cache.full_read_at < FULL_REWALK_SECONDS:
-            plays = self._incremental(kind, cache)
+            try:
+                plays = self._incremental(kind, cache)
+            except ListChanged:
+                # another writer changed the list under the walk: the full walk below
+                # proves itself (and restarts once if it changes again)
+                self.account.log(FEATURE).info("index.incremental_restart", kind=kind)
+                plays = None
             if plays is not None:
                 self.sources[kind] = "incremental"
                 return KindCache(mark, plays, full_read_at=cache.full_read_at)
