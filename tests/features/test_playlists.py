@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import attrs
 import pytest
 
 from crosswatch_trakt.errors import FeatureNotSupported, IncompleteRead
@@ -229,3 +230,16 @@ def test_the_generic_index_and_applies(fake_trakt: FakeTrakt, host_context: Host
     assert {item["list_name"] for item in index.values()} == {"Films"}
     with pytest.raises(FeatureNotSupported, match="list by list"):
         feature.add([MISSING], host_context, False)
+
+
+def test_an_unchanged_account_costs_only_the_gate(
+    fake_trakt: FakeTrakt, host_context: HostContext
+) -> None:
+    """A second index whose ``lists.updated_at`` did not move reads no list again."""
+    fake_trakt.add_list("alice", "Films", _movies(fake_trakt, 2))
+    _lists(host_context).index(host_context)
+    fake_trakt.clear_log()
+    again = attrs.evolve(host_context, run_id="run-2")
+    assert len(_lists(again).index(again)) == 2
+    assert fake_trakt.log_count() == 1
+    assert fake_trakt.log_count("GET", "/sync/last_activities") == 1
