@@ -52,6 +52,12 @@ __all__ = [
     "hookimpl",
     "hookspec",
     "index_snapshot",
+    "playlist_add",
+    "playlist_create",
+    "playlist_remove",
+    "playlist_reorder",
+    "playlist_resources",
+    "playlist_snapshot",
     "provider_auth_poll",
     "provider_auth_start",
     "provider_capabilities",
@@ -113,3 +119,62 @@ def provider_auth_poll(
     provider: str, context: HostContext, device_code: str
 ) -> dict[str, Any] | None:
     """Poll a device-code login once; return its state (pending, approved, ...)."""
+
+
+# Playlists: a provider's own lists, each named by its id (Trakt: the personal lists).
+
+
+@hookspec(firstresult=True)
+def playlist_resources(provider: str, context: HostContext) -> dict[str, Any] | None:
+    """Return ``{lists: [{id, name, slug, privacy, item_count, updated_at}], limits}``.
+
+    ``limits`` is ``{count, item_count, assumed}``: how many lists the plan allows and how
+    many items each may hold (``None``: not known), so a host can spread a large playlist.
+    """
+
+
+@hookspec(firstresult=True)
+def playlist_snapshot(
+    provider: str, playlist_id: str, context: HostContext
+) -> dict[str, Any] | None:
+    """Return ``{list_id, items: {key: item}, size}``: the list read completely, in order."""
+
+
+@hookspec(firstresult=True)
+def playlist_create(
+    provider: str, name: str, context: HostContext, dry_run: bool
+) -> dict[str, Any] | None:
+    """Create a list; return ``{ok, list}`` or ``{ok: False, reason, detail, limits}``."""
+
+
+@hookspec(firstresult=True)
+def playlist_add(
+    provider: str,
+    playlist_id: str,
+    items: Sequence[HostItem],
+    context: HostContext,
+    dry_run: bool,
+) -> ApplyResult | None:
+    """Add ``items`` to a list and account for every one (on it already: skipped)."""
+
+
+@hookspec(firstresult=True)
+def playlist_remove(
+    provider: str,
+    playlist_id: str,
+    items: Sequence[HostItem],
+    context: HostContext,
+    dry_run: bool,
+) -> ApplyResult | None:
+    """Remove ``items`` from a list and account for every one (not on it: skipped)."""
+
+
+@hookspec(firstresult=True)
+def playlist_reorder(
+    provider: str,
+    playlist_id: str,
+    ordered_keys: Sequence[str],
+    context: HostContext,
+    dry_run: bool,
+) -> dict[str, Any] | None:
+    """Put the items of ``ordered_keys`` (snapshot keys) first, in that order."""

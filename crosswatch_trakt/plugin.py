@@ -11,6 +11,7 @@ from typing import Any
 
 from crosswatch_trakt import _version
 from crosswatch_trakt.features.health import health
+from crosswatch_trakt.features.playlists import PlaylistsFeature, playlists_of
 from crosswatch_trakt.features.registry import REGISTRY, build_feature, check_feature, served
 from crosswatch_trakt.features.spec import TraktFeature
 from crosswatch_trakt.hostspec import ApplyResult, HostContext, HostItem, Snapshot, hookimpl
@@ -96,3 +97,77 @@ def provider_auth_poll(
     if not _ours(provider):
         return None
     return account_for(context).device_poll(device_code)
+
+
+def _lists(context: HostContext) -> PlaylistsFeature:
+    return playlists_of(account_for(context))
+
+
+@hookimpl
+def playlist_resources(provider: str, context: HostContext) -> dict[str, Any] | None:
+    """Return the account's personal lists and the plan's list limits."""
+    if not _ours(provider):
+        return None
+    return _lists(context).resources(context)
+
+
+@hookimpl
+def playlist_snapshot(
+    provider: str, playlist_id: str, context: HostContext
+) -> dict[str, Any] | None:
+    """Return one personal list, read completely."""
+    if not _ours(provider):
+        return None
+    return _lists(context).snapshot(playlist_id, context)
+
+
+@hookimpl
+def playlist_create(
+    provider: str, name: str, context: HostContext, dry_run: bool
+) -> dict[str, Any] | None:
+    """Create a personal list within the plan's list count."""
+    if not _ours(provider):
+        return None
+    return _lists(context).create_list(name, context, dry_run)
+
+
+@hookimpl
+def playlist_add(
+    provider: str,
+    playlist_id: str,
+    items: Sequence[HostItem],
+    context: HostContext,
+    dry_run: bool,
+) -> ApplyResult | None:
+    """Add ``items`` to a personal list."""
+    if not _ours(provider):
+        return None
+    return _lists(context).add_items(playlist_id, items, context, dry_run).result
+
+
+@hookimpl
+def playlist_remove(
+    provider: str,
+    playlist_id: str,
+    items: Sequence[HostItem],
+    context: HostContext,
+    dry_run: bool,
+) -> ApplyResult | None:
+    """Remove ``items`` from a personal list."""
+    if not _ours(provider):
+        return None
+    return _lists(context).remove_items(playlist_id, items, context, dry_run).result
+
+
+@hookimpl
+def playlist_reorder(
+    provider: str,
+    playlist_id: str,
+    ordered_keys: Sequence[str],
+    context: HostContext,
+    dry_run: bool,
+) -> dict[str, Any] | None:
+    """Reorder a personal list."""
+    if not _ours(provider):
+        return None
+    return _lists(context).reorder_items(playlist_id, ordered_keys, context, dry_run)

@@ -39,8 +39,8 @@ def _all_config_keys() -> list[str]:
 
 
 def test_hooks_found() -> None:
-    """The hook list the docs test checks is the seven hooks of the contract."""
-    assert len(_hooks()) == 7
+    """The hook list the docs test checks is the thirteen hooks of the contract."""
+    assert len(_hooks()) == 13
 
 
 @pytest.mark.parametrize("hook", _hooks())

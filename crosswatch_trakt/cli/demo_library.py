@@ -15,7 +15,13 @@ from typing import Any
 __all__ = ["REMOVE_MISSING", "source_library"]
 
 #: per feature: does the demo remove what the source lacks?
-REMOVE_MISSING = {"watchlist": True, "ratings": True, "history": False, "progress": True}
+REMOVE_MISSING = {
+    "watchlist": True,
+    "ratings": True,
+    "history": False,
+    "progress": True,
+    "playlists": False,  # written list by list (the playlist hooks), not by the demo
+}
 
 MATRIX = {"type": "movie", "title": "The Matrix", "year": 1999, "ids": {"tmdb": 603}}
 INCEPTION = {"type": "movie", "title": "Inception", "year": 2010, "ids": {"tmdb": 27205}}
@@ -92,4 +98,5 @@ def source_library() -> dict[str, list[dict[str, Any]]]:
             _paused(_episode(2, 3), 65.0, "2025-08-06T22:00:00.000Z"),
             _paused(INCEPTION, 33.0, "2025-08-07T20:30:00.000Z"),
         ],
+        "playlists": [],
     }

@@ -7,13 +7,13 @@ the language differs (see ``docs/crosswatch.md``).
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import attrs
 
 from crosswatch_trakt import _version
-from crosswatch_trakt.crosswatch import hostconfig, results, shapes
+from crosswatch_trakt.crosswatch import hostconfig, playlists, results, shapes
 from crosswatch_trakt.crosswatch.hostkeys import HostKeys, host_keys
 from crosswatch_trakt.features.health import health
 from crosswatch_trakt.features.registry import REGISTRY, build_feature, check_feature, served
@@ -123,6 +123,68 @@ class TraktOps:
         target = build_feature(feature, account_for(context))
         booked = target.apply(op, converted, context, dry_run)
         return results.book(sent, booked, feature, self.keys())
+
+    # CrossWatch's playlist contract (``cw_platform.playlists``): see ``crosswatch.playlists``
+
+    def list_playlist_resources(
+        self, cfg: Mapping[str, Any], *, instance: str | None = None
+    ) -> list[Any]:
+        """Return the watchlist and the personal lists as the host's playlist resources."""
+        return playlists.door(self, cfg, instance).resources()
+
+    def get_playlist_snapshot(
+        self, cfg: Mapping[str, Any], playlist_id: str, *, instance: str | None = None
+    ) -> Any:
+        """Return a playlist's complete snapshot, items keyed as the host keys them."""
+        return playlists.door(self, cfg, instance).snapshot(playlist_id)
+
+    def create_playlist(
+        self,
+        cfg: Mapping[str, Any],
+        name: str,
+        *,
+        media_type: str | None = None,
+        instance: str | None = None,
+        dry_run: bool = False,
+    ) -> Any:
+        """Create a personal list (any media type); past the plan's list count: an error."""
+        return playlists.door(self, cfg, instance).create(name, dry_run)
+
+    def add_playlist_items(
+        self,
+        cfg: Mapping[str, Any],
+        playlist_id: str,
+        items: Iterable[Mapping[str, Any]],
+        *,
+        instance: str | None = None,
+        dry_run: bool = False,
+    ) -> dict[str, Any]:
+        """Add items to a playlist; every item is booked under the host's keys."""
+        return playlists.door(self, cfg, instance).write("add", playlist_id, items, dry_run)
+
+    def remove_playlist_items(
+        self,
+        cfg: Mapping[str, Any],
+        playlist_id: str,
+        items: Iterable[Mapping[str, Any]],
+        *,
+        instance: str | None = None,
+        dry_run: bool = False,
+    ) -> dict[str, Any]:
+        """Remove items from a playlist; every item is booked under the host's keys."""
+        return playlists.door(self, cfg, instance).write("remove", playlist_id, items, dry_run)
+
+    def reorder_playlist_items(
+        self,
+        cfg: Mapping[str, Any],
+        playlist_id: str,
+        ordered_keys: Sequence[str],
+        *,
+        instance: str | None = None,
+        dry_run: bool = False,
+    ) -> dict[str, Any]:
+        """Put a list's items in the order of the host's keys (the watchlist: unsupported)."""
+        return playlists.door(self, cfg, instance).reorder(playlist_id, list(ordered_keys), dry_run)
 
     def health(
         self, cfg: Mapping[str, Any], emit: Callable[..., Any] | None = None

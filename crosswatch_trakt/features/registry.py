@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from crosswatch_trakt.errors import FeatureNotSupported
-from crosswatch_trakt.features import history, progress, ratings, watchlist
+from crosswatch_trakt.features import history, playlists, progress, ratings, watchlist
 from crosswatch_trakt.features.spec import FeatureSpec, TraktFeature
 from crosswatch_trakt.support.contract import FEATURE_NAMES
 
@@ -29,6 +29,7 @@ REGISTRY: Mapping[str, FeatureSpec] = {
         ratings.SPEC,
         history.SPEC,
         progress.SPEC,
+        playlists.SPEC,
     )
 }
 

@@ -23,7 +23,7 @@ def test_no_command_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None
 
 def test_bad_argument_is_a_usage_error(cli: Runner) -> None:
     """An unknown feature name is rejected by the parser with exit code 2."""
-    ran = cli("snapshot", "playlists")
+    ran = cli("snapshot", "collections")
     assert ran.code == 2
     assert "invalid choice" in ran.err
 

@@ -27,7 +27,7 @@ def test_entry_point_finds_the_plugin(pm: pluggy.PluginManager) -> None:
 
 
 def test_capabilities_manifest(pm: pluggy.PluginManager) -> None:
-    """provider_capabilities returns the TRAKT manifest with playlists unsupported."""
+    """provider_capabilities returns the TRAKT manifest, playlists served."""
     (manifest,) = pm.hook.provider_capabilities()
     assert manifest["name"] == "TRAKT"
     assert manifest["features"] == {
@@ -35,7 +35,7 @@ def test_capabilities_manifest(pm: pluggy.PluginManager) -> None:
         "ratings": True,
         "history": True,
         "progress": True,
-        "playlists": False,
+        "playlists": True,
     }
     assert manifest["capabilities"]["ratings"]["scale"] == [1, 10]
 
@@ -58,11 +58,11 @@ def test_other_providers_get_none(
     assert getattr(pm.hook, hook)(provider="SIMKL", context=context, **kwargs) is None
 
 
-@pytest.mark.parametrize("feature", ["playlists", "collections", ""])
+@pytest.mark.parametrize("feature", ["collections", ""])
 def test_unsupported_features_raise(
     pm: pluggy.PluginManager, context: HostContext, feature: str
 ) -> None:
-    """Playlists and unknown features raise FeatureNotSupported naming the feature."""
+    """Unknown features raise FeatureNotSupported naming the feature."""
     with pytest.raises(FeatureNotSupported, match=r"not supported|unknown feature"):
         pm.hook.index_snapshot(provider="TRAKT", feature=feature, context=context)
 

@@ -171,7 +171,7 @@ def test_health_in_the_host_shape(ops: TraktOps, cw_cfg: dict[str, Any]) -> None
     assert report["ok"] is True
     assert report["status"] == "ok"
     assert report["features"]["history"] is True
-    assert report["features"]["playlists"] is False
+    assert report["features"]["playlists"] is True
     assert isinstance(report["latency_ms"], int)
 
 
@@ -235,10 +235,10 @@ def test_pair_features_in_crosswatch_shapes(ops: TraktOps, cw_cfg: dict[str, Any
     assert (off.movies, off.shows) == (False, False)
 
 
-def test_playlists_are_not_served(ops: TraktOps, cw_cfg: dict[str, Any]) -> None:
-    """build_index of an unserved feature is empty; writing to it is a clear error."""
+def test_playlists_are_not_a_plain_feature(ops: TraktOps, cw_cfg: dict[str, Any]) -> None:
+    """Playlists are served per list (the playlist methods); a plain add is a clear error."""
     from crosswatch_trakt.errors import FeatureNotSupported
 
-    assert ops.build_index(cw_cfg, feature="playlists") == {}
-    with pytest.raises(FeatureNotSupported):
+    assert ops.build_index(cw_cfg, feature="playlists") == {}  # the demo account has no lists
+    with pytest.raises(FeatureNotSupported, match="list by list"):
         ops.add(cw_cfg, [{"type": "movie"}], feature="playlists")

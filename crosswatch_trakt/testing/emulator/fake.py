@@ -10,6 +10,7 @@ import attrs
 
 from crosswatch_trakt.testing.emulator import (
     endpoints_history,
+    endpoints_lists,
     endpoints_oauth,
     endpoints_playback,
     endpoints_sync,
@@ -41,6 +42,7 @@ class FakeTrakt(TraktWorld):
                 *endpoints_sync.ROUTES,
                 *endpoints_history.ROUTES,
                 *endpoints_playback.ROUTES,
+                *endpoints_lists.ROUTES,
                 *endpoints_oauth.ROUTES,
             ]
             self._app = TraktApp(self, routes)

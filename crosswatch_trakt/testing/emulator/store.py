@@ -15,6 +15,7 @@ from crosswatch_trakt.testing.emulator.catalog import (
     Movie,
     Season,
     media_key,
+    slugify,
 )
 from crosswatch_trakt.testing.emulator.timefmt import format_ts
 
@@ -75,6 +76,9 @@ class IdSequence:
     _playback: itertools.count[int] = attrs.field(
         factory=lambda: itertools.count(13_000_001), repr=False
     )
+    _lists: itertools.count[int] = attrs.field(
+        factory=lambda: itertools.count(27_000_001), repr=False
+    )
 
     def history(self) -> int:
         """Return the next history id."""
@@ -87,6 +91,10 @@ class IdSequence:
     def playback(self) -> int:
         """Return the next playback id (Trakt's playback ids are their own sequence)."""
         return next(self._playback)
+
+    def personal_list(self) -> int:
+        """Return the next personal list id."""
+        return next(self._lists)
 
 
 @attrs.define
@@ -152,6 +160,19 @@ class PlaybackEntry:
 
 
 @attrs.define
+class PersonalList:
+    """One personal list: its ids, name, privacy and its items in rank order."""
+
+    id: int
+    slug: str
+    name: str
+    privacy: str
+    created_at: float
+    updated_at: float
+    items: list[WatchlistEntry] = attrs.field(factory=list)
+
+
+@attrs.define
 class UserState:
     """Everything one Trakt user has; mutate it through the methods so activities move.
 
@@ -167,6 +188,8 @@ class UserState:
     collection: dict[MediaKey, CollectionEntry] = attrs.field(factory=dict)
     #: resume points by playback id (one per item: a new pause replaces the old one)
     playback: dict[int, PlaybackEntry] = attrs.field(factory=dict)
+    #: personal lists by list id (``endpoints_lists``)
+    lists: dict[int, PersonalList] = attrs.field(factory=dict)
     activities: dict[str, dict[str, float]] = attrs.field(factory=dict)
     locked: bool = False
     #: sorted history reads, kept until the history changes (a long walk sorts once)
@@ -250,6 +273,20 @@ class UserState:
             return False
         self.touch(PLURAL[media.type], "rated_at", now)
         return True
+
+    # personal lists
+    def list_create(self, name: str, privacy: str, ids: IdSequence, now: float) -> PersonalList:
+        """Create an empty personal list with a slug of its own; move ``lists.updated_at``."""
+        base = slugify(name, None) or "list"
+        taken = {plist.slug for plist in self.lists.values()}
+        slug, n = base, 1
+        while slug in taken:
+            n += 1
+            slug = f"{base}-{n}"
+        plist = PersonalList(ids.personal_list(), slug, name, privacy, now, now)
+        self.lists[plist.id] = plist
+        self.touch("lists", "updated_at", now)
+        return plist
 
     # playback (resume points)
     def playback_put(

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import threading
+from collections.abc import Sequence
 from typing import Any, TypeAlias
 
 import attrs
@@ -18,7 +19,13 @@ from crosswatch_trakt.testing.emulator.catalog import Catalog, Episode, Media, M
 from crosswatch_trakt.testing.emulator.faults import Faults, body_entries
 from crosswatch_trakt.testing.emulator.ratelimit import RateLimiter
 from crosswatch_trakt.testing.emulator.responses import PagingQuirks
-from crosswatch_trakt.testing.emulator.store import IdSequence, Settings, UserState
+from crosswatch_trakt.testing.emulator.store import (
+    IdSequence,
+    PersonalList,
+    Settings,
+    UserState,
+    WatchlistEntry,
+)
 from crosswatch_trakt.testing.emulator.timefmt import to_epoch, to_minute
 from crosswatch_trakt.testing.emulator.token_store import TokenStore
 from crosswatch_trakt.testing.emulator.virtual_clock import VirtualClock
@@ -219,6 +226,16 @@ class TraktWorld:
         with self.lock:
             now = self.clock.time()
             return self.users[username].playback_put(media, progress, self.ids.playback(), now).id
+
+    def add_list(
+        self, username: str, name: str, items: Sequence[Media] = (), privacy: str = "private"
+    ) -> PersonalList:
+        """Create a personal list ``name`` holding ``items`` (in rank order); return it."""
+        with self.lock:
+            now = self.clock.time()
+            plist = self.users[username].list_create(name, privacy, self.ids, now)
+            plist.items.extend(WatchlistEntry(self.ids.list_item(), m, now) for m in items)
+            return plist
 
     def collect(
         self,
