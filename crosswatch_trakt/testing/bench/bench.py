@@ -7,11 +7,12 @@ of the real plugin, and its CPU time and peak memory are the adapter's alone.
 
 Scenarios: S1 cold index of the three features; S2 the same in a new run, nothing changed;
 S3 after new plays and a new rating made elsewhere; S4 adds; S5 removes by history id; V a
-re-index that checks the account converged; R a backup restored into an empty account
-(``bench_restore``, skipped with ``--no-restore``); M a cold index of a maxed account
-(100,000 plays, 20,000 ratings, 5,000 watchlist items) in its own emulator at 500 GETs /
-300 s with edge rate limits: no ``X-Ratelimit``, HTML 429, a 5-minute block (skipped with
-``--no-maxed``). Plus the CPU time of converting a
+re-index that checks the account converged; P1-P3 progress (resume points): a cold index,
+adds, changes and removes, and a re-index with the account checked (``bench_progress``); R
+a backup restored into an empty account (``bench_restore``, skipped with ``--no-restore``);
+M a cold index of a maxed account (100,000 plays, 20,000 ratings, 5,000 watchlist items) in
+its own emulator at 500 GETs / 300 s with edge rate limits: no ``X-Ratelimit``, HTML 429, a
+5-minute block (skipped with ``--no-maxed``). Plus the CPU time of converting a
 100,000-play snapshot. Writes a Markdown table to stdout and a JSON file (``bench_report``).
 See ``docs/performance.md``.
 """
@@ -24,6 +25,7 @@ import json
 import logging
 import multiprocessing
 import platform
+import re
 import sys
 import tempfile
 import time
@@ -83,6 +85,11 @@ class Emulator:
         self.process.join(timeout=10)
 
 
+def _path(path: str) -> str:
+    """Return ``path`` with its numeric segments (ids) as ``{id}``, to count by endpoint."""
+    return re.sub(r"/\d+(?=/|$)", "/{id}", path)
+
+
 def measure(
     name: str,
     what: str,
@@ -114,7 +121,7 @@ def measure(
         "requests": len(log),
         "gets": gets,
         "writes": writes,
-        "by_endpoint": dict(sorted(Counter(f"{m} {p}" for m, p, _s, _t in log).items())),
+        "by_endpoint": dict(sorted(Counter(f"{m} {_path(p)}" for m, p, _s, _t in log).items())),
         "statuses": dict(sorted(Counter(str(s) for _m, _p, s, _t in log).items())),
         "http_429": sum(1 for _m, _p, s, _t in log if s == 429),
         "wall_s": round(wall, 3),
@@ -158,6 +165,47 @@ def _apply(kind: str, items: dict[str, list[dict[str, Any]]], context: HostConte
     return {"books": books}
 
 
+def run_progress(
+    spec: BenchSpec,
+    emulator: Emulator,
+    context: Callable[[str], HostContext],
+    step: Callable[[str, str, Callable[[], dict[str, Any]]], None],
+) -> None:
+    """Run P1-P3: index the resume points cold; add, change and remove some; index again."""
+    snapshot: dict[str, Any] = {}
+
+    def index(run: str, keep: dict[str, Any] | None = None) -> dict[str, Any]:
+        found = plugin.index_snapshot("TRAKT", "progress", context(run)) or {}
+        if keep is not None:
+            keep.update(found)
+        kinds = Counter(str(item.get("type")) for item in found.values())
+        return {"items": {"progress": len(found)}, "by_type": dict(sorted(kinds.items()))}
+
+    step("P1", f"cold index of {spec.resume_points:,} resume points", lambda: index("p1", snapshot))
+    plan = emulator.call("progress_items")
+    newest = sorted(snapshot.values(), key=lambda item: item["trakt_playback_id"], reverse=True)
+    removes = newest[: spec.p_removes]  # P2 changes the oldest: the two never meet
+    ids = [item["trakt_playback_id"] for item in removes]
+    adds = [*plan["adds"], *plan["changes"], *plan["same"]]
+    sizes = {name: len(plan[name]) for name in ("adds", "changes", "same")}
+
+    def write() -> dict[str, Any]:
+        added = _apply("adds", {"progress": adds}, context("p2"))["books"]["progress"]
+        removed = _apply("removes", {"progress": removes}, context("p2"))["books"]["progress"]
+        return {
+            "asked": {**sizes, "removes": len(removes)},
+            "books": {"adds": added, "removes": removed},
+        }
+
+    what = "{adds} new, {changes} changed, {same} equal resume points".format(**sizes)
+    step("P2", f"{what}, {len(removes)} removed", write)
+    step(
+        "P3",
+        "re-index after P2",
+        lambda: {**index("p3"), "account": emulator.call("progress_check", ids)},
+    )
+
+
 def run_restore(
     restore: RestoreSpec, clock: ScaledClock, emulator: Emulator, state_dir: Path
 ) -> dict[str, Any]:
@@ -184,7 +232,7 @@ def run_restore(
 def run_scenarios(
     spec: BenchSpec, factor: float, state_dir: Path, restore: RestoreSpec | None = None
 ) -> dict[str, Any]:
-    """Run S1-S5, the convergence check and the restore against an emulator child."""
+    """Run S1-S5, the convergence check, P1-P3 and the restore against an emulator child."""
     clock = ScaledClock(factor=factor, start=START)
     emulator = Emulator(clock, spec)
     try:
@@ -213,6 +261,8 @@ def run_scenarios(
         what = f"remove {len(removes['history'])} plays by history id"
         step("S5", what, lambda: _apply("removes", removes, context("s5")))
         step("V", "re-index after S4+S5", lambda: _index_all(context("v")))
+        if spec.resume_points:
+            run_progress(spec, emulator, context, step)
         if restore is not None:
             rows.append(run_restore(restore, clock, emulator, state_dir / "restore"))
         return {

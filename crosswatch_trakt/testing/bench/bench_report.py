@@ -16,6 +16,7 @@ __all__ = [
     "markdown",
     "maxed_targets",
     "min_index_requests",
+    "progress_targets",
     "read_floor",
     "restore_targets",
     "targets",
@@ -55,7 +56,8 @@ def read_floor(gets: int, rates: RateLimitConfig) -> float:
 def targets(spec: BenchSpec, report: dict[str, Any]) -> list[dict[str, Any]]:
     """Check the issue's targets against the measured rows."""
     rows = {row["scenario"]: row for row in report["rows"]}
-    scenario_rows = [rows[name] for name in ("S1", "S2", "S3", "S4", "S5", "R") if name in rows]
+    names = ("S1", "S2", "S3", "S4", "S5", "P1", "P2", "P3", "R")
+    scenario_rows = [rows[name] for name in names if name in rows]
     timed = [*scenario_rows, *([rows["M"]] if "M" in rows else [])]
     minimum = min_index_requests(spec)
     over = [r for r in timed if (r["wall_over_floor"] or 0) > WALL_TARGET]
@@ -76,11 +78,36 @@ def targets(spec: BenchSpec, report: dict[str, Any]) -> list[dict[str, Any]]:
         ("100k-play conversion CPU < 2 s", conv, "< 2", conv < CONVERT_TARGET_S),
         ("duplicate plays on Trakt after S5", dupes, 0, dupes == 0),
     ]  # fmt: skip
+    if "P1" in rows:
+        checks += progress_targets(spec, rows["P1"], rows["P2"], rows["P3"])
     if "R" in rows:
         checks += restore_targets(rows["R"], report["meta"]["restore_full"])
     if "M" in rows:
         checks += maxed_targets(rows["M"])
     return [{"target": t, "measured": m, "wanted": w, "ok": ok} for t, m, w, ok in checks]
+
+
+def progress_targets(
+    spec: BenchSpec, cold: dict[str, Any], write: dict[str, Any], again: dict[str, Any]
+) -> list[tuple[str, Any, Any, bool]]:
+    """Check P1-P3: a cold index in 3 requests, one write per change, one point per item."""
+    asked = write["asked"]
+    writes = asked["adds"] + asked["changes"] + asked["removes"]
+    left = sum(b["input"] - b["confirmed"] - b["skipped"] for b in write["books"].values())
+    account = again["account"]
+    expected = spec.resume_points + asked["adds"] - asked["removes"]
+    held = (account["resume_points"], account["not_as_asked"], account["removed_left"])
+    return [
+        ("P1 requests = 1 + 1 per kind", cold["requests"], 3, cold["requests"] == 3),
+        ("P2 writes = adds + changes + removes", write["writes"], writes,
+         write["writes"] == writes),
+        ("P2 429s = 0", write["http_429"], 0, write["http_429"] == 0),
+        ("P2 items neither confirmed nor skipped", left, 0, left == 0),
+        ("P3 items with two resume points", account["items_with_two"], 0,
+         account["items_with_two"] == 0),
+        ("P3 resume points held, not as asked, removed but left", ", ".join(map(str, held)),
+         f"{expected}, 0, 0", held == (expected, 0, 0)),
+    ]  # fmt: skip
 
 
 def maxed_targets(row: dict[str, Any]) -> list[tuple[str, Any, Any, bool]]:
@@ -121,9 +148,10 @@ def markdown(report: dict[str, Any]) -> str:
     ]
     for row in report["rows"]:
         endpoints = ", ".join(
-            f"{name.split(' ', 1)[1].removeprefix('/sync')} {n}"
-            + (" (POST)" if name.startswith("POST") else "")
-            for name, n in row["by_endpoint"].items()
+            f"{path.removeprefix('/sync')} {n}" + (f" ({method})" if method != "GET" else "")
+            for (method, path), n in (
+                (name.split(" ", 1), n) for name, n in row["by_endpoint"].items()
+            )
         )
         lines.append(
             f"| {row['scenario']}: {row['what']} | **{row['requests']}**: {endpoints} "
@@ -140,6 +168,7 @@ def markdown(report: dict[str, Any]) -> str:
             f"{done['plays']:,} plays, {done['ratings']:,} ratings, "
             f"{done['watchlist']:,} watchlist items, {done['duplicate_plays']} duplicate plays.",
         ]
+    lines += _progress_lines(report["rows"])
     conv = report["conversion"]
     lines += [
         "",
@@ -160,3 +189,26 @@ def markdown(report: dict[str, Any]) -> str:
         met = "yes" if check["ok"] else "**no**"
         lines.append(f"| {check['target']} | {check['measured']} | {check['wanted']} | {met} |")
     return "\n".join(lines) + "\n"
+
+
+def _progress_lines(rows: list[dict[str, Any]]) -> list[str]:
+    """Return the paragraph on P2's books and what the account holds after P3."""
+    by_name = {row["scenario"]: row for row in rows}
+    if "P2" not in by_name or "P3" not in by_name:
+        return []
+    books, held = by_name["P2"]["books"], by_name["P3"]["account"]
+
+    def booked(name: str) -> str:
+        book = books[name]
+        unresolved = sum(book["unresolved"].values())
+        return (
+            f"{book['input']} {name}: {book['confirmed']} confirmed, {book['skipped']} skipped, "
+            f"{unresolved} unresolved"
+        )
+
+    return [
+        "",
+        f"Progress (P2): {booked('adds')}; {booked('removes')}; {by_name['P2']['writes']} "
+        f"writes. After P3 the account holds {held['resume_points']:,} resume points, "
+        f"{held['items_with_two']} items with two, {held['not_as_asked']} not as asked.",
+    ]

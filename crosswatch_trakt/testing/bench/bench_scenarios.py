@@ -29,7 +29,9 @@ import attrs
 from crosswatch_trakt.features.history.reader import parse_rows
 from crosswatch_trakt.media.hostitems import play_to_host
 from crosswatch_trakt.media.keys import play_keys
+from crosswatch_trakt.testing.bench.bench_progress import ProgressPlan
 from crosswatch_trakt.testing.bench.bench_restore import restore_items, restored
+from crosswatch_trakt.testing.bench.bench_spec import BenchSpec
 from crosswatch_trakt.testing.emulator.builders import generate_account, host_item
 from crosswatch_trakt.testing.emulator.catalog import Episode, Media, Movie, media_json, media_key
 from crosswatch_trakt.testing.emulator.fake import FakeTrakt
@@ -53,63 +55,6 @@ USER = "bench"
 DAY = 86400.0
 START = 1767225600.0  # 2026-01-01T00:00:00Z
 CONVERT_TARGET_S = 2.0
-
-
-@attrs.frozen
-class BenchSpec:
-    """The synthetic account and the size of each scenario's change."""
-
-    watchlist: int = 1000
-    movie_ratings: int = 1000
-    show_ratings: int = 200
-    season_ratings: int = 300
-    episode_ratings: int = 500
-    movie_plays: int = 2000
-    episode_plays: int = 8000
-    seed: int = 1
-    #: S3: plays and ratings made elsewhere (another app) between two runs
-    s3_plays: int = 5
-    s3_ratings: int = 1
-    #: S4: items the host adds through the adapter
-    s4_watchlist: int = 300
-    s4_ratings: int = 500
-    s4_plays: int = 1000
-    #: S5: plays the host removes by history id
-    s5_removes: int = 200
-    #: the emulator limits as Trakt's edge does (no ``X-Ratelimit``, HTML 429, 5-min block)
-    edge_limits: bool = False
-
-    def ratings(self) -> dict[str, int]:
-        """Return the ratings per Trakt type."""
-        return {
-            "movies": self.movie_ratings,
-            "shows": self.show_ratings,
-            "seasons": self.season_ratings,
-            "episodes": self.episode_ratings,
-        }
-
-    @classmethod
-    def small(cls) -> BenchSpec:
-        """Return a tenth of the default sizes (a quick smoke run of the benchmark)."""
-        return cls(100, 100, 20, 30, 50, 200, 800, 1, 5, 1, 30, 50, 100, 20)  # fmt: skip
-
-    @classmethod
-    def maxed(cls, scale: float = 1.0) -> BenchSpec:
-        """Return scenario M's account (100k plays, 20k ratings, 5k watchlist), edge limits."""
-
-        def n(count: int) -> int:
-            return max(1, int(count * scale))
-
-        return cls(
-            watchlist=n(5000),
-            movie_ratings=n(14000),
-            show_ratings=n(1000),
-            season_ratings=n(2000),
-            episode_ratings=n(3000),
-            movie_plays=n(20000),
-            episode_plays=n(80000),
-            edge_limits=True,
-        )
 
 
 def peak_rss_mb() -> float:
@@ -203,6 +148,7 @@ class EmulatorChild:
     fake: FakeTrakt
     spec: BenchSpec
     rng: random.Random
+    progress: ProgressPlan = attrs.Factory(ProgressPlan)
 
     @classmethod
     def build(cls, clock: ScaledClock, spec: BenchSpec) -> EmulatorChild:
@@ -219,6 +165,7 @@ class EmulatorChild:
         )
         child = cls(fake, spec, random.Random(spec.seed + 1))
         child._rate_all_types()
+        child.progress.seed(fake, USER, spec)
         return child
 
     def _user_has(self, attr: str, media: Media) -> bool:
@@ -322,6 +269,10 @@ class EmulatorChild:
             return self.outside_changes()
         if command == "s4_items":
             return self.s4_items()
+        if command == "progress_items":
+            return self.progress.items(self.fake, USER, self.spec)
+        if command == "progress_check":
+            return self.progress.check(self.fake, USER, args)
         if command == "restore_items":
             return restore_items(self.fake, args)
         if command == "restored":
