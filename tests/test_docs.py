@@ -76,3 +76,10 @@ def test_every_feature_has_its_page(feature: str) -> None:
     assert page.is_file(), f"docs/features/{feature}.md is missing"
     assert f'feature="{feature}"' in page.read_text()
     assert f"features/{feature}.md" in (DOCS.parent / "mkdocs.yml").read_text()
+
+
+@pytest.mark.parametrize("feature", sorted(REGISTRY))
+def test_every_feature_index_file_is_documented(feature: str) -> None:
+    """Each feature's index file has its section in ``docs/state-files.md``."""
+    name = REGISTRY[feature].files.index
+    assert f"`{name}`" in (DOCS / "state-files.md").read_text(), name
