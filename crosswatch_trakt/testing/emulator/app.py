@@ -15,9 +15,9 @@ from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
+from crosswatch_trakt.testing.emulator.body_lookup import BadBody
 from crosswatch_trakt.testing.emulator.faults import Fault, body_entries
 from crosswatch_trakt.testing.emulator.ratelimit import GET_LIMIT, POST_LIMIT
-from crosswatch_trakt.testing.emulator.resolve import BadBody
 from crosswatch_trakt.testing.emulator.responses import (
     PagingQuirks,
     empty,

@@ -8,8 +8,8 @@ from typing import Any
 from werkzeug.wrappers import Response
 
 from crosswatch_trakt.testing.emulator.app import Call, Route
+from crosswatch_trakt.testing.emulator.body_lookup import SECTIONS, BodyLookup, counts
 from crosswatch_trakt.testing.emulator.catalog import PLURAL, Episode, Movie, Show, media_json
-from crosswatch_trakt.testing.emulator.resolve import SECTIONS, Resolver, counts
 from crosswatch_trakt.testing.emulator.responses import empty, json_response, paginate
 from crosswatch_trakt.testing.emulator.store import CollectionEntry, Play
 from crosswatch_trakt.testing.emulator.timefmt import format_ts, parse_ts, to_minute
@@ -84,7 +84,7 @@ def _watched_at(raw: object, media: Movie | Episode, now: float) -> float | None
 
 def post_history(call: Call) -> Response:
     """``POST /sync/history``: one new play per item, never deduplicated."""
-    res = Resolver(call.fake.catalog, expand=True).resolve(call.body())
+    res = BodyLookup(call.fake.catalog, expand=True).look_up(call.body())
     added = counts(("movies", "episodes"))
     for target in res.targets:
         media = target.media
@@ -117,7 +117,7 @@ def _dedupe(not_found: dict[str, list[Any]]) -> dict[str, list[Any]]:
 def remove_history(call: Call) -> Response:
     """``POST /sync/history/remove``: items lose every play; ``ids`` lose exactly those."""
     body = call.body()
-    res = Resolver(call.fake.catalog, expand=True).resolve(body)
+    res = BodyLookup(call.fake.catalog, expand=True).look_up(body)
     deleted = counts(("movies", "episodes"))
     user = call.user
     for target in res.targets:
@@ -202,7 +202,7 @@ def get_collection(call: Call) -> Response:
 
 def post_collection(call: Call) -> Response:
     """``POST /sync/collection``: ``{added, updated, existing, not_found}``."""
-    res = Resolver(call.fake.catalog, expand=True).resolve(call.body())
+    res = BodyLookup(call.fake.catalog, expand=True).look_up(call.body())
     tally = {name: counts(("movies", "episodes")) for name in ("added", "updated", "existing")}
     for target in res.targets:
         media = target.media
@@ -220,7 +220,7 @@ def post_collection(call: Call) -> Response:
 
 def remove_collection(call: Call) -> Response:
     """``POST /sync/collection/remove``: ``{deleted, not_found}``."""
-    res = Resolver(call.fake.catalog, expand=True).resolve(call.body())
+    res = BodyLookup(call.fake.catalog, expand=True).look_up(call.body())
     deleted = counts(("movies", "episodes"))
     for target in res.targets:
         media = target.media

@@ -19,8 +19,8 @@ from typing import Any
 from werkzeug.wrappers import Response
 
 from crosswatch_trakt.testing.emulator.app import Call, Route
+from crosswatch_trakt.testing.emulator.body_lookup import BodyLookup, counts
 from crosswatch_trakt.testing.emulator.catalog import PLURAL, media_json, media_key
-from crosswatch_trakt.testing.emulator.resolve import Resolver, counts
 from crosswatch_trakt.testing.emulator.responses import empty, json_response, paginate
 from crosswatch_trakt.testing.emulator.store import PersonalList, WatchlistEntry
 from crosswatch_trakt.testing.emulator.timefmt import format_ts
@@ -130,7 +130,7 @@ def add_items(call: Call) -> Response:
     plist = _find(call)
     if plist is None:
         return empty(404)
-    res = Resolver(call.fake.catalog).resolve(call.body())
+    res = BodyLookup(call.fake.catalog).look_up(call.body())
     there = {media_key(entry.media) for entry in plist.items}
     fresh = {media_key(target.media) for target in res.targets} - there
     limit = call.user.settings.list_item_count
@@ -166,7 +166,7 @@ def remove_items(call: Call) -> Response:
     plist = _find(call)
     if plist is None:
         return empty(404)
-    res = Resolver(call.fake.catalog).resolve(call.body())
+    res = BodyLookup(call.fake.catalog).look_up(call.body())
     gone = {media_key(target.media) for target in res.targets}
     deleted = counts()
     for entry in plist.items:

@@ -7,8 +7,8 @@ from typing import Any
 from werkzeug.wrappers import Response
 
 from crosswatch_trakt.testing.emulator.app import Call, Route
+from crosswatch_trakt.testing.emulator.body_lookup import BadBody, BodyLookup, counts
 from crosswatch_trakt.testing.emulator.catalog import PLURAL, SINGULAR, media_json
-from crosswatch_trakt.testing.emulator.resolve import BadBody, Resolver, counts
 from crosswatch_trakt.testing.emulator.responses import empty, json_response, paginate
 from crosswatch_trakt.testing.emulator.timefmt import format_ts, parse_ts
 
@@ -84,7 +84,7 @@ def get_watchlist(call: Call) -> Response:
 
 def post_watchlist(call: Call) -> Response:
     """``POST /sync/watchlist``: 201, or 420 when the plan limit would be passed."""
-    res = Resolver(call.fake.catalog).resolve(call.body())
+    res = BodyLookup(call.fake.catalog).look_up(call.body())
     user, settings = call.user, call.user.settings
     new_keys = {(t.media.type, t.media.trakt) for t in res.targets} - set(user.watchlist)
     limit = settings.watchlist_limit
@@ -113,7 +113,7 @@ def post_watchlist(call: Call) -> Response:
 
 def remove_watchlist(call: Call) -> Response:
     """``POST /sync/watchlist/remove``: 200 ``{deleted, not_found, list}``."""
-    res = Resolver(call.fake.catalog).resolve(call.body())
+    res = BodyLookup(call.fake.catalog).look_up(call.body())
     deleted = counts()
     for target in res.targets:
         if call.user.watchlist_delete(target.media, call.now):
@@ -154,7 +154,7 @@ def _valid_rating(value: object) -> int | None:
 
 def post_ratings(call: Call) -> Response:
     """``POST /sync/ratings``: ``{added, not_found}``; a bad rating puts the item in not_found."""
-    res = Resolver(call.fake.catalog, self_field="rating").resolve(call.body())
+    res = BodyLookup(call.fake.catalog, self_field="rating").look_up(call.body())
     added = counts()
     for target in res.targets:
         rating = _valid_rating(target.fields.get("rating"))
@@ -171,7 +171,7 @@ def post_ratings(call: Call) -> Response:
 
 def remove_ratings(call: Call) -> Response:
     """``POST /sync/ratings/remove``: ``{deleted, not_found}``."""
-    res = Resolver(call.fake.catalog, self_field="rating").resolve(call.body())
+    res = BodyLookup(call.fake.catalog, self_field="rating").look_up(call.body())
     deleted = counts()
     for target in res.targets:
         if call.user.rating_delete(target.media, call.now):

@@ -1,4 +1,4 @@
-"""Resolve a sync request body to catalogue items, and echo what did not match.
+"""Look a sync request body up in the catalogue: the items it names, and what did not match.
 
 Bodies are ``{"movies": [...], "shows": [...], "seasons": [...], "episodes": [...]}``.
 Items match by any known id (``trakt``, ``slug``, ``imdb``, ``tmdb``, ``tvdb``), movies and
@@ -40,7 +40,7 @@ class Target:
 
 
 @attrs.define
-class Resolution:
+class Lookup:
     """The matched targets, in request order, and the ``not_found`` echo."""
 
     targets: list[Target] = attrs.field(factory=list)
@@ -56,7 +56,7 @@ def _int(value: object) -> int | None:
 
 
 @attrs.define
-class Resolver:
+class BodyLookup:
     """Resolve bodies against ``catalog``.
 
     ``expand``: shows and seasons stand for their episodes (history, collection).
@@ -68,11 +68,11 @@ class Resolver:
     expand: bool = False
     self_field: str | None = None
 
-    def resolve(self, body: object) -> Resolution:
+    def look_up(self, body: object) -> Lookup:
         """Return the targets and ``not_found`` for ``body``."""
         if not isinstance(body, Mapping):
             raise BadBody("the body must be a JSON object")
-        res = Resolution()
+        res = Lookup()
         for section in SECTIONS:
             elements = body.get(section, [])
             if not isinstance(elements, list):
@@ -86,7 +86,7 @@ class Resolver:
                     self._flat(section, element, res)
         return res
 
-    def _flat(self, section: str, element: Mapping[str, Any], res: Resolution) -> None:
+    def _flat(self, section: str, element: Mapping[str, Any], res: Lookup) -> None:
         kind = section[:-1]
         media = self.catalog.find(
             kind, element.get("ids"), element.get("title"), element.get("year")
@@ -101,7 +101,7 @@ class Resolver:
         else:
             res.targets.append(Target(media, fields, echo))
 
-    def _show(self, element: Mapping[str, Any], res: Resolution) -> None:
+    def _show(self, element: Mapping[str, Any], res: Lookup) -> None:
         show = self.catalog.find(
             "show", element.get("ids"), element.get("title"), element.get("year")
         )
@@ -139,7 +139,7 @@ class Resolver:
         element: Mapping[str, Any],
         s_el: Mapping[str, Any],
         outer: dict[str, Any],
-        res: Resolution,
+        res: Lookup,
     ) -> list[Any]:
         inner = {**outer, **_fields(s_el, self.self_field)}
         episodes = s_el.get("episodes")
