@@ -1,4 +1,4 @@
-"""Watchlist, ratings, history and progress replayed from recorded cassettes, network blocked.
+"""Every feature replayed from recorded cassettes (playlists through their hooks), network off.
 
 Record them again with ``CROSSWATCH_TRAKT_RECORD=1 pytest -m cassette`` (see
 docs/cassettes.md). Write tests refuse to record against a real account.
@@ -129,3 +129,38 @@ def test_progress_add_and_remove(pm: pluggy.PluginManager, trakt_cassette: Casse
     assert added["skipped_keys"] == ["movie:tmdb:438631"]
     removed = hook(pm, "apply_removes", "progress", trakt_cassette, items=[DUNE], dry_run=False)
     assert removed["confirmed_keys"] == ["movie:tmdb:438631"]
+
+
+def test_playlists_create_fill_read_and_empty(
+    pm: pluggy.PluginManager, trakt_cassette: CassetteSession
+) -> None:
+    """A replayed list is created, filled (one item unknown), read, reordered and emptied."""
+    no_real_writes(trakt_cassette)
+    context = trakt_cassette.host_context
+    made = pm.hook.playlist_create(
+        provider="TRAKT", name="Cassette list", context=context, dry_run=False
+    )
+    lid = made["list"]["id"]
+    unknown = {"type": "movie", "title": "Nope", "year": 1900, "ids": {"tmdb": 99999999}}
+    added = pm.hook.playlist_add(
+        provider="TRAKT",
+        playlist_id=lid,
+        items=[INCEPTION, DUNE, unknown],
+        context=context,
+        dry_run=False,
+    )
+    assert added["confirmed_keys"] == ["movie:tmdb:27205", "movie:tmdb:438631"]
+    assert [entry["reason"] for entry in added["unresolved"]] == ["not_found"]
+    snapshot = pm.hook.playlist_snapshot(provider="TRAKT", playlist_id=lid, context=context)
+    assert set(snapshot["items"]) == {"movie:tmdb:27205", "movie:tmdb:438631"}
+    pm.hook.playlist_reorder(
+        provider="TRAKT",
+        playlist_id=lid,
+        ordered_keys=["movie:tmdb:438631", "movie:tmdb:27205"],
+        context=context,
+        dry_run=False,
+    )
+    removed = pm.hook.playlist_remove(
+        provider="TRAKT", playlist_id=lid, items=[INCEPTION, DUNE], context=context, dry_run=False
+    )
+    assert removed["confirmed_keys"] == ["movie:tmdb:27205", "movie:tmdb:438631"]
