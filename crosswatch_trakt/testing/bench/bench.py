@@ -40,6 +40,7 @@ import structlog
 from crosswatch_trakt import _version, plugin
 from crosswatch_trakt.config import RateLimitConfig
 from crosswatch_trakt.hostspec import HostContext
+from crosswatch_trakt.testing.bench.bench_lists import run_playlists
 from crosswatch_trakt.testing.bench.bench_report import (
     markdown,
     min_index_requests,
@@ -263,6 +264,8 @@ def run_scenarios(
         step("V", "re-index after S4+S5", lambda: _index_all(context("v")))
         if spec.resume_points:
             run_progress(spec, emulator, context, step)
+        if spec.playlist_items:
+            run_playlists(emulator.call, context, step)
         if restore is not None:
             rows.append(run_restore(restore, clock, emulator, state_dir / "restore"))
         return {

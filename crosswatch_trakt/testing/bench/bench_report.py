@@ -16,6 +16,7 @@ __all__ = [
     "markdown",
     "maxed_targets",
     "min_index_requests",
+    "playlist_targets",
     "progress_targets",
     "read_floor",
     "restore_targets",
@@ -56,7 +57,7 @@ def read_floor(gets: int, rates: RateLimitConfig) -> float:
 def targets(spec: BenchSpec, report: dict[str, Any]) -> list[dict[str, Any]]:
     """Check the issue's targets against the measured rows."""
     rows = {row["scenario"]: row for row in report["rows"]}
-    names = ("S1", "S2", "S3", "S4", "S5", "P1", "P2", "P3", "R")
+    names = ("S1", "S2", "S3", "S4", "S5", "P1", "P2", "P3", "L1", "L2", "R")
     scenario_rows = [rows[name] for name in names if name in rows]
     timed = [*scenario_rows, *([rows["M"]] if "M" in rows else [])]
     minimum = min_index_requests(spec)
@@ -80,6 +81,8 @@ def targets(spec: BenchSpec, report: dict[str, Any]) -> list[dict[str, Any]]:
     ]  # fmt: skip
     if "P1" in rows:
         checks += progress_targets(spec, rows["P1"], rows["P2"], rows["P3"])
+    if "L1" in rows:
+        checks += playlist_targets(rows["L1"], rows["L2"])
     if "R" in rows:
         checks += restore_targets(rows["R"], report["meta"]["restore_full"])
     if "M" in rows:
@@ -107,6 +110,24 @@ def progress_targets(
          account["items_with_two"] == 0),
         ("P3 resume points held, not as asked, removed but left", ", ".join(map(str, held)),
          f"{expected}, 0, 0", held == (expected, 0, 0)),
+    ]  # fmt: skip
+
+
+def playlist_targets(
+    spread: dict[str, Any], again: dict[str, Any]
+) -> list[tuple[str, Any, Any, bool]]:
+    """Check L1-L2: every item written once, no list past the plan's limit, all read back."""
+    books, per = spread["books"], spread["per_list"]
+    sizes = sorted(again["account"]["sizes"].values())
+    total = books["confirmed"] + books["skipped"] + books["unresolved"]
+    return [
+        ("L1 items not confirmed", total - books["confirmed"], 0, total == books["confirmed"]),
+        ("L1 lists over the plan's item limit", sum(n > per for n in sizes), 0,
+         all(n <= per for n in sizes)),
+        ("L2 items on more than one list", again["account"]["repeated"], 0,
+         again["account"]["repeated"] == 0),
+        ("L2 items read back = items written", sum(again["sizes"]), books["confirmed"],
+         sum(again["sizes"]) == books["confirmed"]),
     ]  # fmt: skip
 
 

@@ -29,6 +29,7 @@ import attrs
 from crosswatch_trakt.features.history.reader import parse_rows
 from crosswatch_trakt.media.hostitems import play_to_host
 from crosswatch_trakt.media.keys import play_keys
+from crosswatch_trakt.testing.bench.bench_lists import playlist_check, playlist_items
 from crosswatch_trakt.testing.bench.bench_progress import ProgressPlan
 from crosswatch_trakt.testing.bench.bench_restore import restore_items, restored
 from crosswatch_trakt.testing.bench.bench_spec import BenchSpec
@@ -273,6 +274,10 @@ class EmulatorChild:
             return self.progress.items(self.fake, USER, self.spec)
         if command == "progress_check":
             return self.progress.check(self.fake, USER, args)
+        if command == "playlist_items":
+            return playlist_items(self.fake, USER, self.spec.playlist_items)
+        if command == "playlist_check":
+            return playlist_check(self.fake, USER)
         if command == "restore_items":
             return restore_items(self.fake, args)
         if command == "restored":

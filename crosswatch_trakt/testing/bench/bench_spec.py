@@ -37,6 +37,8 @@ class BenchSpec:
     p_changes: int = 20
     p_same: int = 20
     p_removes: int = 20
+    #: L1: movies of one host playlist spread over a free account's lists (``bench_lists``)
+    playlist_items: int = 600
 
     def ratings(self) -> dict[str, int]:
         """Return the ratings per Trakt type."""
@@ -53,6 +55,7 @@ class BenchSpec:
         return cls(
             100, 100, 20, 30, 50, 200, 800, 1, 5, 1, 30, 50, 100, 20,
             resume_points=60, p_adds=10, p_changes=5, p_same=5, p_removes=5,
+            playlist_items=300,
         )  # fmt: skip
 
     @classmethod
@@ -72,4 +75,5 @@ class BenchSpec:
             episode_plays=n(80000),
             edge_limits=True,
             resume_points=0,
+            playlist_items=0,
         )
