@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import importlib
+import os
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+import crosswatch_trakt.crosswatch as cw_module
 from crosswatch_trakt.crosswatch import TraktOps
 from crosswatch_trakt.testing import FakeTrakt, VirtualClock
 from crosswatch_trakt.testing.emulator.builders import seed_demo
+
+from . import fake_source
 
 
 @pytest.fixture
@@ -53,3 +60,31 @@ def cw_cfg(fake_trakt: FakeTrakt, trakt_tokens: dict[str, Any]) -> dict[str, Any
 def ops(cw_env: dict[str, str], trakt_clock: VirtualClock) -> TraktOps:
     """Return the OPS object CrossWatch loads, on the virtual clock and the test variables."""
     return TraktOps(environ=lambda: cw_env, clock=trakt_clock)
+
+
+@pytest.fixture
+def host(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, trakt_clock: VirtualClock
+) -> Iterator[Any]:
+    """Import CrossWatch with the registry line pointing TRAKT at this package.
+
+    Needs ``CROSSWATCH_SRC`` (the tests using it skip without); every CrossWatch module
+    imported during the test is forgotten afterwards.
+    """
+    src = os.environ["CROSSWATCH_SRC"]
+    before = set(sys.modules)
+    monkeypatch.setenv("CONFIG_BASE", str(tmp_path / "config"))
+    monkeypatch.syspath_prepend(src)
+    registry = importlib.import_module("cw_platform.modules_registry")
+    sync = dict(registry.MODULES["SYNC"])  # CrossWatch's own registry, two lines changed
+    sync.update(_mod_PLEX=fake_source.__name__, _mod_TRAKT="crosswatch_trakt.crosswatch")
+    monkeypatch.setitem(registry.MODULES, "SYNC", sync)
+    monkeypatch.setattr(cw_module.OPS, "clock", trakt_clock)
+    fake_source.OPS.library = {}
+    fake_source.OPS.playlists = {}
+    yield importlib.import_module("cw_platform.orchestrator.facade")
+    root = str(Path(src).resolve())
+    for name in set(sys.modules) - before:
+        path = getattr(sys.modules[name], "__file__", None)
+        if name.startswith("cw_platform") or (path and str(Path(path).resolve()).startswith(root)):
+            del sys.modules[name]

@@ -12,14 +12,11 @@ from __future__ import annotations
 import importlib
 import json
 import os
-import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-import crosswatch_trakt.crosswatch as cw_module
 from crosswatch_trakt.testing import FakeTrakt, VirtualClock
 from crosswatch_trakt.testing.emulator.builders import demo_catalog
 
@@ -124,24 +121,6 @@ def host_config(fake: FakeTrakt, mode: str = "one-way", rewatches: bool = False)
             }
         ],
     }
-
-
-@pytest.fixture
-def host(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, trakt_clock: VirtualClock
-) -> Iterator[Any]:
-    """Import CrossWatch with the registry line pointing TRAKT at this package."""
-    monkeypatch.setenv("CONFIG_BASE", str(tmp_path / "config"))
-    monkeypatch.syspath_prepend(SRC)
-    registry = importlib.import_module("cw_platform.modules_registry")
-    sync = dict(registry.MODULES["SYNC"])  # CrossWatch's own registry, two lines changed
-    sync.update(_mod_PLEX=fake_source.__name__, _mod_TRAKT="crosswatch_trakt.crosswatch")
-    monkeypatch.setitem(registry.MODULES, "SYNC", sync)
-    monkeypatch.setattr(cw_module.OPS, "clock", trakt_clock)
-    fake_source.OPS.library = {}
-    yield importlib.import_module("cw_platform.orchestrator.facade")
-    for name in [m for m in sys.modules if m.startswith("cw_platform")]:
-        del sys.modules[name]
 
 
 def run_pass(
