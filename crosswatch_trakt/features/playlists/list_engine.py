@@ -21,6 +21,7 @@ import attrs
 from crosswatch_trakt.config import WriteChunks
 from crosswatch_trakt.errors import AmbiguousWrite, FeatureNotSupported, InvalidInput, TraktError
 from crosswatch_trakt.features.chunks import Chunks, ChunkSizer
+from crosswatch_trakt.features.engine import FeatureBase
 from crosswatch_trakt.features.items import (
     AliasIndex,
     Parsed,
@@ -41,11 +42,10 @@ from crosswatch_trakt.features.playlists.lists_read import (
     read_items,
     read_lists,
 )
-from crosswatch_trakt.features.spec import Booked, FeatureSpec, Op, Part, PartsIndex
+from crosswatch_trakt.features.spec import Booked, Op, Part, PartsIndex
 from crosswatch_trakt.features.writer import ChunkWriter, WriteRun, no_fields
 from crosswatch_trakt.media.hostitems import host_to_watchlist, media_to_host
-from crosswatch_trakt.support.contract import ApplyResult, HostContext, HostItem, Snapshot
-from crosswatch_trakt.trakt.account import TraktAccount
+from crosswatch_trakt.support.contract import HostContext, HostItem, Snapshot
 
 __all__ = ["ListsCache", "PlaylistsFeature"]
 
@@ -79,16 +79,8 @@ def _clean_id(list_id: Any) -> str:
 
 
 @attrs.define
-class PlaylistsFeature:
+class PlaylistsFeature(FeatureBase):
     """The personal lists of one account (see the module docstring)."""
-
-    spec: FeatureSpec
-    account: TraktAccount
-
-    @property
-    def name(self) -> str:
-        """The feature's name (its spec's)."""
-        return self.spec.name
 
     # -- the generic feature contract -------------------------------------------------
 
@@ -122,16 +114,6 @@ class PlaylistsFeature:
     ) -> Booked:
         """Refuse: a playlist write names its list (``add_items``, ``remove_items``)."""
         raise FeatureNotSupported(PER_LIST)
-
-    def add(self, items: Sequence[HostItem], context: HostContext, dry_run: bool) -> ApplyResult:
-        """Refuse (see ``apply``)."""
-        return self.apply("add", items, context, dry_run).result
-
-    def remove(self, items: Sequence[HostItem], context: HostContext, dry_run: bool) -> ApplyResult:
-        """Refuse (see ``apply``)."""
-        return self.apply("remove", items, context, dry_run).result
-
-    # -- lists --------------------------------------------------------------------------
 
     def limits(self, context: HostContext) -> ListLimits:
         """Return the plan's list limits (``/users/settings``, read once per run)."""
@@ -279,9 +261,6 @@ class PlaylistsFeature:
         }
 
     # -- helpers ------------------------------------------------------------------------
-
-    def _log(self) -> Any:
-        return self.account.log(self.name)
 
     def _run(self, lid: str, context: HostContext) -> WriteRun:
         """Return the writes of one list (a 420 stops this list's writes, not the others')."""
