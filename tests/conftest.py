@@ -1,4 +1,9 @@
-"""Suite-wide fixtures: a plugin manager loaded like a host's, and a clean account registry."""
+"""Suite-wide fixtures: a plugin manager loaded like a host's, and a clean account registry.
+
+Hypothesis runs without its timing checks (no per-example deadline, no "input generation is
+slow" health check): speed is the benchmark's to measure, and a busy CI machine must not turn
+a correct property red.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +11,15 @@ from collections.abc import Iterator
 
 import pluggy
 import pytest
+from hypothesis import HealthCheck, settings
 
 from crosswatch_trakt import hostspec
 from crosswatch_trakt.trakt.account import REGISTRY
+
+settings.register_profile(
+    "crosswatch-trakt", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile("crosswatch-trakt")
 
 
 @pytest.fixture(autouse=True)
