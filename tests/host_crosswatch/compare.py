@@ -54,13 +54,19 @@ def _fresh_host(src: str, config_base: Path, module: str) -> Any:
     for name in [m for m in sys.modules if m.startswith(("cw_platform", "providers"))]:
         del sys.modules[name]
     os.environ["CONFIG_BASE"] = str(config_base)
+    os.environ["CW_PLEX_CID"] = "crosswatch-trakt-compare"  # else kept under /config
     if src not in sys.path:
         sys.path.insert(0, src)
     from host_crosswatch import fake_source
+    from host_crosswatch.isolation import PACKAGES, redirect_config
 
     registry = importlib.import_module("cw_platform.modules_registry")
     registry.MODULES["SYNC"].update(_mod_PLEX=fake_source.__name__, _mod_TRAKT=module)
-    return importlib.import_module("cw_platform.orchestrator.facade")
+    facade = importlib.import_module("cw_platform.orchestrator.facade")
+    importlib.import_module(module)
+    builtin = module.startswith("providers.")  # its /config paths are redirected too
+    redirect_config(src, config_base, PACKAGES if builtin else PACKAGES[:1])
+    return facade
 
 
 def four_passes(label: str, module: str, src: str) -> dict[str, Any]:
@@ -123,7 +129,13 @@ def main() -> int:
         print("compare: skipped, CROSSWATCH_SRC is not set (a CrossWatch checkout).")
         return 0
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from host_crosswatch.isolation import config_listing
+
+    untouched = config_listing()
     rows = [four_passes(label, module, src) for label, module in MODULES.items()]
+    if config_listing() != untouched:
+        print("compare: CrossWatch wrote under /config; the comparison is not isolated.")
+        return 1
     print("| module | pass | requests | POSTs | 429s | added | removed | unresolved | on Trakt |")
     print("|---|---|---|---|---|---|---|---|---|")
     for row in rows:

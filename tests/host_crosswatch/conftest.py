@@ -17,6 +17,7 @@ from crosswatch_trakt.testing import FakeTrakt, VirtualClock
 from crosswatch_trakt.testing.emulator.builders import seed_demo
 
 from . import fake_source
+from .isolation import config_listing, redirect_config
 
 
 @pytest.fixture
@@ -69,11 +70,14 @@ def host(
     """Import CrossWatch with the registry line pointing TRAKT at this package.
 
     Needs ``CROSSWATCH_SRC`` (the tests using it skip without); every CrossWatch module
-    imported during the test is forgotten afterwards.
+    imported during the test is forgotten afterwards. CrossWatch's hard-coded ``/config``
+    paths point into the test's folder, and the test fails if anything under ``/config``
+    appeared or changed (``isolation``).
     """
     src = os.environ["CROSSWATCH_SRC"]
     before = set(sys.modules)
     monkeypatch.setenv("CONFIG_BASE", str(tmp_path / "config"))
+    monkeypatch.setenv("CW_PLEX_CID", "crosswatch-trakt-tests")  # else kept under /config
     monkeypatch.syspath_prepend(src)
     registry = importlib.import_module("cw_platform.modules_registry")
     sync = dict(registry.MODULES["SYNC"])  # CrossWatch's own registry, two lines changed
@@ -82,7 +86,12 @@ def host(
     monkeypatch.setattr(cw_module.OPS, "clock", trakt_clock)
     fake_source.OPS.library = {}
     fake_source.OPS.playlists = {}
-    yield importlib.import_module("cw_platform.orchestrator.facade")
+    untouched = config_listing()
+    facade = importlib.import_module("cw_platform.orchestrator.facade")
+    restore = redirect_config(src, tmp_path / "config", ("cw_platform.orchestrator",))
+    yield facade
+    restore()
+    assert config_listing() == untouched, "CrossWatch wrote under /config during the test"
     root = str(Path(src).resolve())
     for name in set(sys.modules) - before:
         path = getattr(sys.modules[name], "__file__", None)

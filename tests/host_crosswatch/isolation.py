@@ -1,0 +1,73 @@
+"""Keep CrossWatch's code out of the machine's ``/config`` while the tests run it.
+
+CrossWatch's orchestrator and its built-in Trakt module keep state under a hard-coded
+``/config/.cw_state`` whatever ``CONFIG_BASE`` says (module constants such as
+``cw_platform.orchestrator._blackbox.STATE_DIR``). On a machine that runs CrossWatch that is
+its live state. ``redirect_config`` imports the packages a test drives and points every such
+module-level path at the test's own folder; ``config_listing`` lets a test prove that nothing
+under ``/config`` appeared or changed.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import sys
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+__all__ = ["CONFIG", "PACKAGES", "config_listing", "redirect_config"]
+
+CONFIG = Path("/config")
+#: the packages whose modules hold ``/config`` paths the orchestrator and the built-in use
+PACKAGES = ("cw_platform.orchestrator", "providers.sync.trakt")
+
+
+def _moved(value: Any, root: Path) -> Any:
+    """Return ``value`` re-rooted at ``root`` when it is a path under ``/config``, else None."""
+    if isinstance(value, Path) and (value == CONFIG or CONFIG in value.parents):
+        return root / value.relative_to(CONFIG)
+    if isinstance(value, str) and (value == "/config" or value.startswith("/config/")):
+        return str(root / Path(value).relative_to(CONFIG))
+    return None
+
+
+def _import_all(packages: Iterable[str]) -> None:
+    for name in packages:
+        package = importlib.import_module(name)
+        for info in pkgutil.walk_packages(package.__path__, prefix=f"{name}."):
+            importlib.import_module(info.name)
+
+
+def redirect_config(src: str, root: Path, packages: Iterable[str] = PACKAGES) -> Callable[[], None]:
+    """Point the ``/config`` paths of CrossWatch's loaded modules at ``root``; return an undo."""
+    _import_all(packages)
+    base = str(Path(src).resolve())
+    undo: list[tuple[Any, str, Any]] = []
+    for module in list(sys.modules.values()):
+        path = getattr(module, "__file__", None)
+        if not path or not str(Path(path).resolve()).startswith(base):
+            continue
+        for attr, value in list(vars(module).items()):
+            moved = _moved(value, root)
+            if moved is not None:
+                undo.append((module, attr, value))
+                setattr(module, attr, moved)
+
+    def restore() -> None:
+        for module, attr, value in undo:
+            setattr(module, attr, value)
+
+    return restore
+
+
+def config_listing() -> set[tuple[str, int, int]]:
+    """Return every file under ``/config`` with its size and modification time (none: empty)."""
+    if not CONFIG.exists():
+        return set()
+    return {
+        (str(path), path.stat().st_size, path.stat().st_mtime_ns)
+        for path in CONFIG.rglob("*")
+        if path.is_file()
+    }
