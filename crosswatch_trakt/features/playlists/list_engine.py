@@ -3,7 +3,7 @@
 Each operation names one list (its Trakt id or slug). ``add_items`` and ``remove_items``
 read the list completely first: an item already on it is skipped (a remove of an item not on
 it too), items past the plan's ``limits.list.item_count`` are ``account_limit`` without a
-request, and the rest are written by ``features.writer.ChunkWriter`` through the one write
+request, and the rest are written by ``features.writer.SyncWrites`` through the one write
 loop (adaptive chunks; a 420 fails what is left with ``account_limit``); every item is
 booked in a ``Ledger``. ``create_list`` keeps within ``limits.list.count``; ``reorder_items``
 sends one ``rank`` of list-item ids. Each list's last read is cached (``trakt_playlists.index
@@ -43,7 +43,7 @@ from crosswatch_trakt.features.playlists.lists_read import (
     read_lists,
 )
 from crosswatch_trakt.features.spec import Booked, Op, Part, PartsIndex
-from crosswatch_trakt.features.writer import ChunkWriter, WriteRun, no_fields
+from crosswatch_trakt.features.writer import SyncWrites, WriteRun
 from crosswatch_trakt.media.hostitems import host_to_watchlist, media_to_host
 from crosswatch_trakt.support.contract import HostContext, HostItem, Snapshot
 
@@ -196,10 +196,9 @@ class PlaylistsFeature(FeatureBase):
             return ledger.booked()
         run = self._run(lid, context)
         todo = self._within_limit(todo, size, run, context, ledger)
-        writer: ChunkWriter[Any] = ChunkWriter(run, ledger)
-        written = writer.write(todo, items_path(lid), no_fields)
+        written = SyncWrites(items_path(lid)).add(run, ledger, todo, _not_remembered)
         self._log().info("apply.adds.done", list_id=lid, **ledger.counts())
-        self._update(lid, snapshot, add=written, sent=writer.sent > 0)
+        self._update(lid, snapshot, add=written.entries, sent=written.sent)
         return ledger.booked()
 
     def remove_items(
@@ -216,11 +215,11 @@ class PlaylistsFeature(FeatureBase):
         if dry_run:
             dry_run_book(ledger, todo, "would_remove")
             return ledger.booked()
-        writer: ChunkWriter[Any] = ChunkWriter(self._run(lid, context), ledger)
-        written = writer.write(todo, items_path(lid) + "/remove", no_fields)
+        run = self._run(lid, context)
+        written = SyncWrites(items_path(lid)).remove(run, ledger, todo, {})
         self._log().info("apply.removes.done", list_id=lid, **ledger.counts())
-        gone = [targets[entry.key] for entry in written]
-        self._update(lid, snapshot, remove=gone, sent=writer.sent > 0)
+        gone = [targets[entry.key] for entry in written.entries]
+        self._update(lid, snapshot, remove=gone, sent=written.sent)
         return ledger.booked()
 
     def reorder_items(
@@ -321,7 +320,8 @@ class PlaylistsFeature(FeatureBase):
         """Cache what the list holds after a write (marked stale: read again before use)."""
         if not sent:
             return
-        items = {key: item for key, item in snapshot.items() if key not in set(remove)}
+        gone = set(remove)
+        items = {key: item for key, item in snapshot.items() if key not in gone}
         items.update((entry.key, media_to_host(entry.value.media)) for entry in add)
         self._cache(lid, items, stale=True)
         self.account.activities.invalidate()
@@ -363,3 +363,7 @@ def _write_once(
 
     run.drive(queue, send, fail)
     return outcome[0]
+
+
+def _not_remembered(entry: Parsed[Any]) -> None:
+    """List items Trakt did not find are reported, not held back (no memory per list)."""
