@@ -153,12 +153,12 @@ class UpsertFeature(FeatureBase):
         self, parsed: list[Parsed[Any]], doc: IndexDoc, context: HostContext, ledger: Ledger
     ) -> None:
         resolved = ResolvedMemory.for_account(self.account, self.spec.files.resolved)
-        todo, targets = present_only(parsed, AliasIndex.of(doc.all_items()), ledger, resolved)
+        snapshot = doc.all_items()
+        todo, targets = present_only(parsed, AliasIndex.of(snapshot), ledger, resolved)
         if ledger.dry_run:
             dry_run_book(ledger, todo, "would_remove")
             return
         resolved.save()
-        snapshot = doc.all_items()
         present = {key: snapshot[target] for key, target in targets.items()}
         run = WriteRun(self.account, self.name, context)
         written = self._upsert.writes.remove(run, ledger, todo, present)
@@ -226,7 +226,11 @@ class UpsertFeature(FeatureBase):
             reread.append(read.part)
         if reread:
             self.account.store.save(self.spec.files.index, doc)
-        self._log().info(
-            "index.done", count=len(doc.all_items()), reread=",".join(reread) or "none"
-        )
+        self._log().info("index.done", count=_size(doc, index), reread=",".join(reread) or "none")
         return doc
+
+
+def _size(doc: IndexDoc, index: IndexSpec) -> int:
+    """Return how many items the parts of ``doc`` hold (without merging them)."""
+    parts = (doc.part(read.part) for read in index.reads)
+    return sum(len(part.items) for part in parts if part is not None)
