@@ -129,10 +129,16 @@ def main() -> int:
         print("compare: skipped, CROSSWATCH_SRC is not set (a CrossWatch checkout).")
         return 0
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    from host_crosswatch.isolation import config_listing
+    from host_crosswatch.isolation import config_listing, redirecting_mkdir
 
     untouched = config_listing()
-    rows = [four_passes(label, module, src) for label, module in MODULES.items()]
+    original = os.mkdir
+    with tempfile.TemporaryDirectory() as held:
+        os.mkdir = redirecting_mkdir(Path(held))  # type: ignore[assignment]
+        try:
+            rows = [four_passes(label, module, src) for label, module in MODULES.items()]
+        finally:
+            os.mkdir = original
     if config_listing() != untouched:
         print("compare: CrossWatch wrote under /config; the comparison is not isolated.")
         return 1

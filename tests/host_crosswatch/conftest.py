@@ -17,7 +17,7 @@ from crosswatch_trakt.testing import FakeTrakt, VirtualClock
 from crosswatch_trakt.testing.emulator.builders import seed_demo
 
 from . import fake_source
-from .isolation import config_listing, redirect_config
+from .isolation import config_listing, redirect_config, redirecting_mkdir
 
 
 @pytest.fixture
@@ -87,6 +87,7 @@ def host(
     fake_source.OPS.library = {}
     fake_source.OPS.playlists = {}
     untouched = config_listing()
+    monkeypatch.setattr(os, "mkdir", redirecting_mkdir(tmp_path / "config"))
     facade = importlib.import_module("cw_platform.orchestrator.facade")
     restore = redirect_config(src, tmp_path / "config", ("cw_platform.orchestrator",))
     yield facade

@@ -4,20 +4,22 @@ CrossWatch's orchestrator and its built-in Trakt module keep state under a hard-
 ``/config/.cw_state`` whatever ``CONFIG_BASE`` says (module constants such as
 ``cw_platform.orchestrator._blackbox.STATE_DIR``). On a machine that runs CrossWatch that is
 its live state. ``redirect_config`` imports the packages a test drives and points every such
-module-level path at the test's own folder; ``config_listing`` lets a test prove that nothing
-under ``/config`` appeared or changed.
+module-level path at the test's own folder; ``redirecting_mkdir`` re-roots the directories
+some modules create under ``/config`` as they are imported; ``config_listing`` lets a test
+prove that nothing under ``/config`` appeared or changed.
 """
 
 from __future__ import annotations
 
 import importlib
+import os
 import pkgutil
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-__all__ = ["CONFIG", "PACKAGES", "config_listing", "redirect_config"]
+__all__ = ["CONFIG", "PACKAGES", "config_listing", "redirect_config", "redirecting_mkdir"]
 
 CONFIG = Path("/config")
 #: the packages whose modules hold ``/config`` paths the orchestrator and the built-in use
@@ -62,12 +64,30 @@ def redirect_config(src: str, root: Path, packages: Iterable[str] = PACKAGES) ->
     return restore
 
 
+def redirecting_mkdir(root: Path) -> Callable[..., None]:
+    """Return an ``os.mkdir`` that creates a directory under ``/config`` below ``root`` instead.
+
+    Some of CrossWatch's provider modules create their state folder under ``/config`` when
+    they are imported (CrossWatch's registry imports them all); install it for the test.
+    """
+    original = os.mkdir
+
+    def mkdir(path: Any, mode: int = 0o777, *, dir_fd: int | None = None) -> None:
+        moved = _moved(Path(path), root) if isinstance(path, (str, Path)) else None
+        if moved is None:
+            original(path, mode, dir_fd=dir_fd)
+        elif not Path(moved).is_dir():  # the folder under /config "exists" once it is below root
+            original(moved, mode, dir_fd=dir_fd)
+
+    return mkdir
+
+
 def config_listing() -> set[tuple[str, int, int]]:
-    """Return every file under ``/config`` with its size and modification time (none: empty)."""
+    """Return everything under ``/config`` (and ``/config`` itself) with size and mtime."""
     if not CONFIG.exists():
         return set()
     return {
         (str(path), path.stat().st_size, path.stat().st_mtime_ns)
-        for path in CONFIG.rglob("*")
-        if path.is_file()
+        for path in [CONFIG, *CONFIG.rglob("*")]
+        if path.is_file() or path.is_dir()
     }
