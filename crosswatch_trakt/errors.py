@@ -17,6 +17,7 @@ __all__ = [
     "ConfigError",
     "FeatureNotSupported",
     "Forbidden",
+    "HostTreeError",
     "HttpError",
     "IncompleteRead",
     "InvalidInput",
@@ -47,6 +48,13 @@ class ConfigError(TraktError, ValueError):
 
 class FeatureNotSupported(TraktError):
     """The host asked for a feature Trakt or this adapter does not support (playlists)."""
+
+
+class HostTreeError(TraktError):
+    """A CrossWatch tree cannot be switched over or back (its version or registry is unknown).
+
+    Nothing was changed; the message names the file and what to do.
+    """
 
 
 class StateError(TraktError):

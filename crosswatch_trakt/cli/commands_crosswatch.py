@@ -1,56 +1,76 @@
-"""``crosswatch``: print how to make a CrossWatch installation use this package for Trakt.
+"""``crosswatch``: switch a CrossWatch tree over to this package for Trakt, and back.
 
-It reads CrossWatch's module registry in the given folder and prints the one line to change
-(and the line that switches back); it changes no file. See docs/crosswatch.md.
+``status`` says what the tree loads for TRAKT; ``install`` and ``uninstall`` change the one
+registry line (``crosswatch.switch``), and with ``--check`` only say whether they would. See
+docs/crosswatch.md.
 """
 
 from __future__ import annotations
 
-import re
+import argparse
 from pathlib import Path
 
-from crosswatch_trakt.cli.exitcodes import OK, USAGE, CliError
+from crosswatch_trakt.cli.exitcodes import OK, PARTIAL
 from crosswatch_trakt.cli.runtime import Runtime
+from crosswatch_trakt.crosswatch import switch
 
-__all__ = ["MODULE", "REGISTRY", "crosswatch", "snippet"]
+__all__ = ["add_arguments", "crosswatch"]
 
-#: where CrossWatch keeps its fixed registry of sync modules, below its folder
-REGISTRY = Path("cw_platform") / "modules_registry.py"
-#: the module CrossWatch should load for TRAKT
-MODULE = "crosswatch_trakt.crosswatch"
-_LINE = re.compile(r'^(?P<indent>\s*)"_mod_TRAKT"\s*:\s*"(?P<module>[^"]+)"\s*,?\s*$')
+_FOLDER_HELP = "CrossWatch's folder, the one that holds cw_platform/ (its container: /app)"
 
 
-def snippet(folder: Path) -> str:
-    """Return the instructions for ``folder`` (a CrossWatch checkout or installation)."""
-    registry = folder / REGISTRY
-    try:
-        lines = registry.read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise CliError(
-            f"{registry} cannot be read ({exc.strerror or exc}): give the folder that holds "
-            "CrossWatch's cw_platform/ (in the container: /app).",
-            USAGE,
-        ) from None
-    for number, line in enumerate(lines, start=1):
-        match = _LINE.match(line)
-        if match is None:
-            continue
-        indent, current = match["indent"], match["module"]
-        original = "providers.sync._mod_TRAKT" if current == MODULE else current
-        state = "already uses this package" if current == MODULE else f"loads {current}"
-        return (
-            f"CrossWatch in {folder} {state} for TRAKT.\n"
-            f"1. Install this package into CrossWatch's Python: pip install crosswatch-trakt\n"
-            f"2. In {registry}, line {number}, use:\n"
-            f'{indent}"_mod_TRAKT": "{MODULE}",\n'
-            f"3. Restart CrossWatch. To switch back, put the line back as it was:\n"
-            f'{indent}"_mod_TRAKT": "{original}",\n'
-        )
-    raise CliError(f'{registry} has no "_mod_TRAKT" line: is this CrossWatch 0.11 or later?', USAGE)
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add ``status``, ``install`` and ``uninstall`` (default ``status``) to ``parser``."""
+    parser.set_defaults(action="status", folder=".", check=False)
+    actions = parser.add_subparsers(dest="action", metavar="ACTION")
+    status = actions.add_parser("status", help="say what the tree loads for Trakt (default)")
+    status.add_argument("folder", nargs="?", default=".", help=_FOLDER_HELP)
+    for name, help in (
+        ("install", "make CrossWatch load this package for Trakt"),
+        ("uninstall", "put CrossWatch's own Trakt module back, byte for byte"),
+    ):
+        action = actions.add_parser(name, help=help, description=help)
+        action.add_argument("folder", help=_FOLDER_HELP)
+        action.add_argument(
+            "--check", action="store_true",
+            help="change nothing; exit 0 when nothing is to do, 1 when it would change the tree",
+        )  # fmt: skip
 
 
 def crosswatch(rt: Runtime) -> int:
-    """Print the registry line that makes CrossWatch load this package for Trakt."""
-    rt.out.write(snippet(Path(rt.args.folder)))
-    return OK
+    """Report or change what the CrossWatch tree in the given folder loads for TRAKT."""
+    folder = Path(rt.args.folder)
+    action, check = rt.args.action, rt.args.check
+    if action == "status":
+        found = switch.inspect(folder)
+        rt.out.write(_status(found))
+        return OK
+    change = switch.install if action == "install" else switch.uninstall
+    done = change(folder, check=check)
+    rt.out.write(_report(done, action, check))
+    return PARTIAL if check and done.changed else OK
+
+
+def _status(found: switch.Switch) -> str:
+    who = "this package" if found.switched else f"its own module ({found.module})"
+    nxt = "uninstall" if found.switched else "install"
+    return (
+        f"CrossWatch {found.version} in {found.folder} loads {who} for Trakt "
+        f"({found.registry}, line {found.line}).\n"
+        f"To change that: crosswatch-trakt crosswatch {nxt} {found.folder}\n"
+    )
+
+
+def _report(done: switch.Switch, action: str, check: bool) -> str:
+    target = "this package" if action == "install" else "its own Trakt module"
+    where = f"{done.registry}, line {done.line}"
+    if not done.changed:
+        return (
+            f"CrossWatch {done.version} in {done.folder} already loads {target}; nothing to do.\n"
+        )
+    if check:
+        return f"{action} would switch CrossWatch in {done.folder} to {target} ({where}).\n"
+    return (
+        f"CrossWatch {done.version} in {done.folder} now loads {target} for Trakt ({where}).\n"
+        "Restart CrossWatch to use it.\n"
+    )

@@ -15,6 +15,7 @@ from crosswatch_trakt.errors import (
     AuthError,
     ConfigError,
     FeatureNotSupported,
+    HostTreeError,
     HttpError,
     InvalidInput,
     StateError,
@@ -56,7 +57,9 @@ class CliError(Exception):
 
 def code_for_error(error: TraktError) -> int:
     """Return the exit code for an adapter error."""
-    if isinstance(error, (ConfigError, FeatureNotSupported, InvalidInput, StateError)):
+    if isinstance(
+        error, (ConfigError, FeatureNotSupported, HostTreeError, InvalidInput, StateError)
+    ):
         return USAGE
     if isinstance(error, AuthError) or (isinstance(error, HttpError) and error.status == 401):
         return LOGIN_REQUIRED

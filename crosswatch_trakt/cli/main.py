@@ -170,9 +170,8 @@ def build_parser() -> argparse.ArgumentParser:
     commands_emulator.add_arguments(
         add("emulator", "serve the bundled Trakt emulator for host developers")
     )
-    cw = add("crosswatch", "print the registry line that makes CrossWatch use this package")
-    cw.add_argument(
-        "folder", nargs="?", default=".", help="CrossWatch's folder (holds cw_platform/)"
+    commands_crosswatch.add_arguments(
+        add("crosswatch", "switch a CrossWatch installation over to this package, or back")
     )
     return parser
 
