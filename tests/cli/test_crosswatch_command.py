@@ -72,9 +72,7 @@ def test_install_and_uninstall_are_idempotent(cli: Runner, tmp_path: Path) -> No
     assert "already loads this package" in ran.out
 
 
-def test_check_changes_nothing_and_exits_1_when_work_is_left(
-    cli: Runner, tmp_path: Path
-) -> None:
+def test_check_changes_nothing_and_exits_1_when_work_is_left(cli: Runner, tmp_path: Path) -> None:
     """``--check`` exits 1 when the command would change the tree, 0 when not, writing nothing."""
     path = tree(tmp_path / "cw")
     before = path.read_bytes()
@@ -87,9 +85,7 @@ def test_check_changes_nothing_and_exits_1_when_work_is_left(
 
 
 @pytest.mark.parametrize("version", ["v0.12.0", "1.0", "nightly"])
-def test_an_unknown_version_is_refused_unchanged(
-    cli: Runner, tmp_path: Path, version: str
-) -> None:
+def test_an_unknown_version_is_refused_unchanged(cli: Runner, tmp_path: Path, version: str) -> None:
     """A CrossWatch version this release does not know exits 2 with a sentence, file untouched."""
     path = tree(tmp_path / "cw", version=version)
     before = path.read_bytes()
