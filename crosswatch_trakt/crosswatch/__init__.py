@@ -9,9 +9,16 @@ used.
 
 from __future__ import annotations
 
+from typing import Any
+
 from crosswatch_trakt.crosswatch.ops import TraktOps
 
-__all__ = ["OPS", "TraktOps"]
+__all__ = ["OPS", "TraktOps", "get_manifest"]
 
 #: the object CrossWatch's registry loads
 OPS = TraktOps()
+
+
+def get_manifest() -> dict[str, Any]:
+    """Return the provider manifest CrossWatch's providers list and analyzer look for."""
+    return OPS.manifest()

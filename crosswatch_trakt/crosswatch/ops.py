@@ -59,6 +59,22 @@ class TraktOps:
         """Return this package's version."""
         return _version.__version__
 
+    def manifest(self) -> dict[str, Any]:
+        """Return the manifest CrossWatch's providers list and analyzer read (``get_manifest``)."""
+        return {
+            "name": self.name(),
+            "label": self.label(),
+            "version": self.version(),
+            "type": "sync",
+            "bidirectional": True,
+            "vendor": "crosswatch-trakt",
+            "description": "Trakt through the crosswatch-trakt package (complete reads, "
+            "exactly-once writes).",
+            "features": self.features(),
+            "requires": [],
+            "capabilities": self.capabilities(),
+        }
+
     def features(self) -> Mapping[str, bool]:
         """Return which features this provider serves (the registry's)."""
         return dict(FEATURES)

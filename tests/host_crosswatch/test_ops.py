@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 import crosswatch_trakt.crosswatch as cw_module
-from crosswatch_trakt import plugin
+from crosswatch_trakt import __version__, plugin
 from crosswatch_trakt.crosswatch import TraktOps
 from crosswatch_trakt.crosswatch.hostkeys import BuiltinKeys
 from crosswatch_trakt.testing import FakeTrakt, VirtualClock
@@ -51,6 +51,18 @@ def test_manifest_matches_the_plugin() -> None:
     assert caps["ratings"]["scale"] == manifest["capabilities"]["ratings"]["scale"]
     assert caps["history"]["multiple_plays"] is True
     assert caps["provides_ids"] is True
+
+
+def test_get_manifest_is_what_the_providers_list_and_analyzer_read() -> None:
+    """get_manifest() names TRAKT, carries the package version and the OPS facts."""
+    manifest = cw_module.get_manifest()
+    assert manifest["name"] == "TRAKT"
+    assert manifest["label"] == "Trakt"
+    assert manifest["version"] == __version__
+    assert manifest["type"] == "sync"
+    assert manifest["features"] == dict(cw_module.OPS.features())
+    assert manifest["capabilities"] == dict(cw_module.OPS.capabilities())
+    assert json.loads(json.dumps(manifest)) == manifest
 
 
 @pytest.mark.parametrize(
