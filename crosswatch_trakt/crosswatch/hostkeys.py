@@ -234,19 +234,18 @@ class HostKeys:
         epoch = epoch_of(item.get("watched_at"))
         return None if epoch is None else f"{self.key(item)}@{epoch}"
 
-    def accounting_keys(self, item: Mapping[str, Any], feature: str) -> list[str]:
-        """Return every key the host may book ``item`` under, the one it shows first."""
-        keys: list[str] = []
-        per_play = spec_for(feature).per_play
-        for candidate in (
-            item.get("_cw_event_key") if per_play else None,
-            self.event_key(item) if per_play else None,
-            self.key(item),
-        ):
-            text = str(candidate or "").strip().lower()
-            if text and text not in keys:
-                keys.append(text)
-        return keys
+    def booking_key(self, item: Mapping[str, Any], feature: str) -> str:
+        """Return the one key the host books ``item`` under: the key its planner sent it as.
+
+        A play sent in rewatch (event) mode carries ``_cw_event_key``, the key the host
+        attempted it under; every other item is attempted under its canonical key. One key
+        per item, so that counts the host derives from key lists equal items.
+        """
+        if spec_for(feature).per_play:
+            event = str(item.get("_cw_event_key") or "").strip().lower()
+            if event:
+                return event
+        return self.key(item)
 
 
 BuiltinKeys = HostKeys(builtin_canonical_key, "built-in")

@@ -138,7 +138,7 @@ class TraktOps:
         context = self._context(cfg)
         target = build_feature(feature, account_for(context))
         booked = target.apply(op, converted, context, dry_run)
-        return results.book(sent, booked, feature, self.keys())
+        return results.book(sent, booked, feature, self.keys(), op == "add")
 
     # CrossWatch's playlist contract (``cw_platform.playlists``): see ``crosswatch.playlists``
 

@@ -238,7 +238,7 @@ class PlaylistDoor:
     def write(
         self, op: str, playlist_id: str, items: Iterable[Mapping[str, Any]], dry_run: bool
     ) -> dict[str, Any]:
-        """Add or remove items; each is booked under the keys the host computes for it."""
+        """Add or remove items; each is booked under the key the host sent it as."""
         sent = list(items or [])
         if _is_watchlist(playlist_id):
             if op == "add":
@@ -250,7 +250,7 @@ class PlaylistDoor:
         converted = [shapes.from_host(item) for item in sent]
         write = feature.add_items if op == "add" else feature.remove_items
         booked = write(lid, converted, context, dry_run)
-        answer = results.book(sent, booked, NAME, self.ops.keys())
+        answer = results.book(sent, booked, NAME, self.ops.keys(), op == "add")
         if answer["reason_counts"].get("account_limit"):
             answer["capacity"] = "list_item_count"
         return answer

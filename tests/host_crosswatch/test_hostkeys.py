@@ -52,14 +52,14 @@ def test_builtin_rules(item: dict[str, Any], key: str) -> None:
     assert BuiltinKeys.key(item) == key
 
 
-def test_event_and_accounting_keys() -> None:
-    """A play's keys: the host's event key first, then <key>@<epoch>, then the plain key."""
+def test_event_and_booking_keys() -> None:
+    """A play is booked under its _cw_event_key in rewatch mode, else under its plain key."""
     play = {"type": "movie", "ids": {"tmdb": "603"}, "watched_at": "2024-05-01T20:31:00.000Z"}
     assert BuiltinKeys.event_key(play) == "tmdb:603@1714595460"
-    assert BuiltinKeys.accounting_keys(play, "history") == ["tmdb:603@1714595460", "tmdb:603"]
-    tagged = {**play, "_cw_event_key": "tmdb:603@1714595400"}
-    assert BuiltinKeys.accounting_keys(tagged, "history")[0] == "tmdb:603@1714595400"
-    assert BuiltinKeys.accounting_keys(play, "watchlist") == ["tmdb:603"]
+    assert BuiltinKeys.booking_key(play, "history") == "tmdb:603"
+    tagged = {**play, "_cw_event_key": "TMDB:603@1714595400"}
+    assert BuiltinKeys.booking_key(tagged, "history") == "tmdb:603@1714595400"
+    assert BuiltinKeys.booking_key(tagged, "watchlist") == "tmdb:603"
 
 
 @pytest.mark.parametrize(

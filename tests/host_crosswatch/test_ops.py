@@ -140,11 +140,10 @@ def test_history_adds_echo_the_event_key_and_never_duplicate(
     play["_cw_event_key"] = f"{KEYS.key(play)}@1756756800"
     play["_cw_rewatch_sync"] = True
     first = ops.add(cw_cfg, [play], feature="history")
-    assert play["_cw_event_key"] in first["confirmed_keys"]
-    assert KEYS.event_key(play) in first["confirmed_keys"]
+    assert first["confirmed_keys"] == [play["_cw_event_key"]]
     cw_env["CW_RUN_ID"] = "run-2"
     second = ops.add(cw_cfg, [play], feature="history")
-    assert play["_cw_event_key"] in second["skipped_keys"]
+    assert second["skipped_keys"] == [play["_cw_event_key"]]
     assert plays_of(fake_trakt, "Dune") == 1
 
 
@@ -155,8 +154,9 @@ def test_history_remove_deletes_exactly_the_play_it_names(
     snapshot = ops.build_index(cw_cfg, feature="history")
     first_key, first = next((k, v) for k, v in snapshot.items() if v["title"] == "The Matrix")
     cw_env["CW_RUN_ID"] = "run-2"
-    result = ops.remove(cw_cfg, [first], feature="history")
-    assert result["confirmed_keys"][:1] == [first_key]
+    sent = {**first, "_cw_event_key": first_key}  # as the host sends it in rewatch mode
+    result = ops.remove(cw_cfg, [sent], feature="history")
+    assert result["confirmed_keys"] == [first_key]
     left = [p for p in fake_trakt.users["alice"].history.values() if p.media.title == "The Matrix"]
     assert [str(p.id) for p in left] != [first["_trakt_history_id"]]
     assert len(left) == 1
@@ -166,15 +166,38 @@ def test_history_remove_deletes_exactly_the_play_it_names(
     assert sum(1 for v in after.values() if v["title"] == "The Matrix") == 1
 
 
-def test_dry_run_writes_nothing(
+def test_dry_run_writes_nothing_and_lists_no_key(
     ops: TraktOps, cw_cfg: dict[str, Any], fake_trakt: FakeTrakt
 ) -> None:
-    """A dry run sends no write and confirms nothing."""
-    result = ops.add(cw_cfg, [movie(fake_trakt, "The Matrix")], feature="watchlist", dry_run=True)
-    assert result["confirmed_keys"] == []
+    """A dry run sends no write, lists no key, and counts what the real run would do."""
+    present = movie(fake_trakt, "Interstellar")  # on the watchlist already
+    new = movie(fake_trakt, "The Matrix")
+    bad = {"type": "movie"}
+    ops.build_index(cw_cfg, feature="watchlist")  # as the host's planner does first
+    result = ops.add(cw_cfg, [present, new, bad], feature="watchlist", dry_run=True)
+    assert result["confirmed_keys"] == result["skipped_keys"] == result["unresolved"] == []
+    assert result["presence_confirmed_keys"] == result["unresolved_keys"] == []
+    assert (result["count"], result["skipped"]) == (1, 1)
     assert result["dry_run_keys"] == ["tmdb:603"]
+    assert [e["item"] for e in result["dry_run_unresolved"]] == [bad]
     assert result["dry_run"] is True
     assert fake_trakt.log_count(method="POST") == 0
+
+
+def test_adds_list_presence_and_one_key_per_item(
+    ops: TraktOps, cw_cfg: dict[str, Any], fake_trakt: FakeTrakt
+) -> None:
+    """Plays are listed once each under the key the host sent them as; presence is listed."""
+    plays = [
+        {**movie(fake_trakt, title), "watched_at": "2025-09-01T20:00:00Z"}
+        for title in ("Dune", "Interstellar")
+    ]
+    result = ops.add(cw_cfg, plays, feature="history")
+    assert result["confirmed_keys"] == [KEYS.key(play) for play in plays]
+    assert result["presence_confirmed_keys"] == result["confirmed_keys"]
+    assert result["count"] == result["confirmed"] == 2
+    removed = ops.remove(cw_cfg, plays[:1], feature="history")
+    assert "presence_confirmed_keys" not in removed
 
 
 def test_health_in_the_host_shape(ops: TraktOps, cw_cfg: dict[str, Any]) -> None:
