@@ -1,7 +1,12 @@
 """The token store: which token pair is current, refresh with rotation, one at a time.
 
-Precedence: of the pair in the host config and the pair in ``trakt_tokens.json`` the one
-created last wins (``token_created_at`` in the config; without it, the later ``expires_at``).
+Precedence: of the pair in the host config and the pair in ``trakt_tokens.json`` the newest
+wins. A pair whose refresh token the state folder records as spent (rotated away: every pair
+the adapter issues keeps digests of the refresh tokens it replaced) is never chosen. Of the
+rest, a host pair without ``token_created_at`` that differs from the stored pair is a login
+the host made after the adapter last rotated (the adapter never issued it), so it wins;
+otherwise the later ``created_at`` wins. ``expires_at`` alone decides nothing: a host may
+write any expiry.
 A refresh holds a thread lock and the ``trakt_tokens.json.refresh`` file lock (across
 processes sharing ``state_dir``), re-reads the file first (another process may have rotated
 already), and writes the new pair to the file and to ``save_config`` before it is used.
@@ -15,8 +20,8 @@ and used, handed to ``save_config``, the file is tried again on the next refresh
 
 from __future__ import annotations
 
+import hashlib
 import json
-import math
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -41,6 +46,9 @@ REFRESH_LOCK = TOKENS_FILE + ".refresh"
 #: how long a failed ahead-of-expiry refresh is not tried again while the token still works
 FAILED_REFRESH_PAUSE = 300.0
 
+#: how many spent refresh tokens a pair remembers (as digests) to tell a stale host pair
+KEEP_SPENT = 20
+
 SaveConfig = Callable[[Mapping[str, Any]], None]
 
 
@@ -60,6 +68,8 @@ class TokenSet:
     expires_at: float | None
     token_type: str = "bearer"
     scope: str = "public"
+    #: digests of the refresh tokens this pair (and its predecessors) replaced, newest first
+    replaced: tuple[str, ...] = ()
 
     def due(self, now: float, margin: float) -> bool:
         """Return whether the pair should be refreshed at ``now`` (within ``margin`` of expiry)."""
@@ -108,16 +118,34 @@ def _is_number(value: Any) -> TypeGuard[float]:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
-def newest(candidates: list[TokenSet]) -> TokenSet | None:
-    """Return the pair created last (by ``created_at``; by ``expires_at`` when one lacks it).
+def spent_digest(refresh_token: str) -> str:
+    """Return the digest a rotation records for a spent refresh token (never the token)."""
+    return hashlib.sha256(refresh_token.encode("utf-8")).hexdigest()
 
-    On a tie the earlier candidate wins (the token file comes first).
+
+def newest(candidates: list[TokenSet]) -> TokenSet | None:
+    """Return the newest pair of ``candidates`` (the token file first, then the host config).
+
+    Pairs whose refresh token another candidate records as replaced are out. A pair without
+    ``created_at`` (a host login) that differs from every dated pair wins; otherwise the
+    latest ``created_at`` does. On a tie the earlier candidate wins.
     """
-    if not candidates:
+    spent = {digest for pair in candidates for digest in pair.replaced}
+    live = [
+        pair
+        for pair in candidates
+        if not (pair.refresh_token and spent_digest(pair.refresh_token) in spent)
+    ] or candidates
+    if not live:
         return None
-    if all(p.created_at is not None for p in candidates):
-        return max(candidates, key=lambda p: p.created_at or 0.0)
-    return max(candidates, key=lambda p: -math.inf if p.expires_at is None else p.expires_at)
+    dated = [pair for pair in live if pair.created_at is not None]
+    known = {pair.access_token for pair in dated}
+    for pair in live:
+        if pair.created_at is None and pair.access_token not in known:
+            return pair
+    if not dated:
+        return live[0]
+    return max(dated, key=lambda p: p.created_at or 0.0)
 
 
 @attrs.define
@@ -210,6 +238,8 @@ class TokenManager:
                 )
             self.store.check_writable()  # never spend the refresh token into a full disk
             new = self._request_refresh(pair.refresh_token)
+            spent = (spent_digest(pair.refresh_token), *pair.replaced)[:KEEP_SPENT]
+            new = attrs.evolve(new, replaced=spent)
             self._adopt_locked(new)
             self.refreshes += 1
             self._log().info("auth.refreshed", expires_at=new.expires_at)
