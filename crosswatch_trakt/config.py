@@ -129,6 +129,8 @@ class TraktConfig:
     max_retries: int = attrs.field(default=30, validator=_positive)
     refresh_margin_seconds: float = attrs.field(default=3600.0, validator=_positive)
     unresolved_backoff_seconds: float = attrs.field(default=7 * 86400.0, validator=_positive)
+    #: the watchlist's item limit, overriding the plan's from ``/users/settings``
+    watchlist_limit: int | None = attrs.field(default=None, validator=_positive_or_none)
 
     @classmethod
     def from_mapping(cls, mapping: Mapping[str, Any]) -> TraktConfig:

@@ -71,6 +71,9 @@ def provider_config(cfg: Mapping[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {
         key: section[key] for key in HONOURED_KEYS if section.get(key) not in (None, "")
     }
+    limit = section.get("watchlist_limit")  # CrossWatch: a positive integer, else unset
+    if isinstance(limit, int) and not isinstance(limit, bool) and limit > 0:
+        out["watchlist_limit"] = limit
     rate = section.get("rate_limit")
     if isinstance(rate, Mapping):
         out["rate_limit"] = {

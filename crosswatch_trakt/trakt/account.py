@@ -37,6 +37,9 @@ __all__ = [
 
 AccountKey = tuple[str, str, str]
 
+#: the watchlist limit assumed for a free account whose settings name none (CrossWatch's too)
+FREE_WATCHLIST_ITEM_COUNT = 250
+
 
 class AccountSource(Protocol):
     """Where an account comes from: a config mapping, a state folder, optional callbacks.
@@ -140,11 +143,26 @@ class TraktAccount:
         return self._settings.get(run_id, read)
 
     def watchlist_limit(self, run_id: str | None) -> int | None:
-        """Return the plan's watchlist item limit from ``/users/settings`` (never hard-coded)."""
-        limits = self.settings(run_id).get("limits")
-        node = limits.get("watchlist") if isinstance(limits, dict) else None
-        count = node.get("item_count") if isinstance(node, dict) else None
-        return count if isinstance(count, int) and not isinstance(count, bool) else None
+        """Return the watchlist's item limit: configured, else the plan's, else a free plan's.
+
+        ``watchlist_limit`` in the config wins (no request). Otherwise the plan's
+        ``limits.watchlist.item_count`` from ``/users/settings`` (``null`` there: no limit).
+        Settings that carry no ``limits`` at all get, for an account that is not VIP, the free
+        plan's ``FREE_WATCHLIST_ITEM_COUNT``, as CrossWatch's own module assumes.
+        """
+        if self.config.watchlist_limit is not None:
+            return self.config.watchlist_limit
+        settings = self.settings(run_id)
+        limits = settings.get("limits")
+        if isinstance(limits, dict):
+            node = limits.get("watchlist")
+            count = node.get("item_count") if isinstance(node, dict) else None
+            valid = isinstance(count, int) and not isinstance(count, bool) and count > 0
+            return count if valid else None
+        user = settings.get("user")
+        flags = ("vip", "vip_og", "vip_ep")
+        vip = isinstance(user, dict) and any(user.get(flag) is True for flag in flags)
+        return None if vip else FREE_WATCHLIST_ITEM_COUNT
 
     def log(self, feature: str) -> Any:
         """Return a logger for ``feature`` that redacts this account's secrets."""

@@ -159,6 +159,41 @@ def test_plan_limit_from_settings(
     assert len(fake_trakt.users["alice"].watchlist) == 5
 
 
+@pytest.mark.parametrize(("vip", "room"), [(False, 250), (True, None)])
+def test_settings_without_limits_assume_the_free_plan(
+    pm: pluggy.PluginManager,
+    fake_trakt: FakeTrakt,
+    host_context: HostContext,
+    vip: bool,
+    room: int | None,
+) -> None:
+    """Settings carrying no limits: a free account gets 250 (nothing refused), a VIP none."""
+    settings = fake_trakt.users["alice"].settings
+    settings.reports_limits, settings.vip = False, vip
+    settings.watchlist_limit = 250 if not vip else None
+    movies = add_movies(fake_trakt, 260)
+    for movie in movies[:240]:
+        fake_trakt.watchlist_add("alice", movie)
+    result = adds(pm, host_context, [movie_item(m) for m in movies[240:]])
+    accounted(result, 20)
+    limited = [e for e in result["unresolved"] if e["reason"] == "account_limit"]
+    assert len(limited) == (10 if room else 0)
+    assert len(result["confirmed_keys"]) == (10 if room else 20)
+    assert fake_trakt.log_count(status=420) == 0
+
+
+def test_a_configured_watchlist_limit_wins_without_reading_settings(
+    pm: pluggy.PluginManager, fake_trakt: FakeTrakt, host_context: HostContext
+) -> None:
+    """watchlist_limit in the config overrides the plan's and spares the settings read."""
+    movies = add_movies(fake_trakt, 6)
+    context = attrs.evolve(host_context, config={**host_context.config, "watchlist_limit": 4})
+    result = adds(pm, context, [movie_item(m) for m in movies])
+    assert len(result["confirmed_keys"]) == 4
+    assert [e["reason"] for e in result["unresolved"]] == ["account_limit"] * 2
+    assert fake_trakt.log_count(path="/users/settings") == 0
+
+
 def test_420_stops_watchlist_writes_for_the_run(
     pm: pluggy.PluginManager, fake_trakt: FakeTrakt, host_context: HostContext
 ) -> None:

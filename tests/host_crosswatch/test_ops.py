@@ -226,6 +226,19 @@ def test_health_not_configured_is_auth_failed(ops: TraktOps) -> None:
     assert (report["ok"], report["status"]) == (False, "auth_failed")
 
 
+@pytest.mark.parametrize(("limit", "refused"), [(0, 0), (1, 1), ("x", 0)])
+def test_crosswatchs_watchlist_limit_is_honoured(
+    ops: TraktOps, cw_cfg: dict[str, Any], fake_trakt: FakeTrakt, limit: Any, refused: int
+) -> None:
+    """trakt.watchlist_limit caps the watchlist; 0 or nonsense means unset, as in CrossWatch."""
+    have = len(fake_trakt.users["alice"].watchlist)
+    cw_cfg["trakt"]["watchlist_limit"] = have + limit if limit == 1 else limit  # room for one
+    items = [movie(fake_trakt, "The Matrix"), movie(fake_trakt, "Inception")]
+    result = ops.add(cw_cfg, items, feature="watchlist")
+    assert result["reason_counts"].get("account_limit", 0) == refused
+    assert result["confirmed"] == 2 - refused
+
+
 def test_expires_at_zero_means_unknown(
     ops: TraktOps, cw_cfg: dict[str, Any], fake_trakt: FakeTrakt
 ) -> None:

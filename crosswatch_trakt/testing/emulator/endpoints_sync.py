@@ -221,7 +221,7 @@ def user_settings(call: Call) -> Response:
         },
         "connections": {"facebook": False, "twitter": False, "slack": False},
         "sharing_text": {"watching": "I'm watching [item]", "watched": "I just watched [item]"},
-        "limits": limits,
+        **({"limits": limits} if settings.reports_limits else {}),
         "browsing": {"watch_only_once": settings.watch_only_once, "spoilers": {}},
     }
     return json_response(body)

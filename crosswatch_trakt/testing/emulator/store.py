@@ -147,6 +147,9 @@ class Settings:
     list_item_count: int = 100
     collection_limit: int | None = None
     timezone: str = "UTC"
+    #: whether ``/users/settings`` carries ``limits`` (some accounts' answers do not; the
+    #: limits are enforced either way)
+    reports_limits: bool = True
 
 
 @attrs.define
