@@ -19,7 +19,14 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-__all__ = ["CONFIG", "PACKAGES", "config_listing", "redirect_config", "redirecting_mkdir"]
+__all__ = [
+    "CONFIG",
+    "PACKAGES",
+    "config_listing",
+    "redirect_config",
+    "redirecting_mkdir",
+    "reroot_module",
+]
 
 CONFIG = Path("/config")
 #: the packages whose modules hold ``/config`` paths the orchestrator and the built-in use
@@ -62,6 +69,14 @@ def redirect_config(src: str, root: Path, packages: Iterable[str] = PACKAGES) ->
             setattr(module, attr, value)
 
     return restore
+
+
+def reroot_module(module: Any, root: Path) -> None:
+    """Point the module-level ``/config`` paths of one ``module`` at ``root`` (no undo)."""
+    for attr, value in list(vars(module).items()):
+        moved = _moved(value, root)
+        if moved is not None:
+            setattr(module, attr, moved)
 
 
 def redirecting_mkdir(root: Path) -> Callable[..., None]:
