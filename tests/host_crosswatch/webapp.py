@@ -209,8 +209,8 @@ class WebApp:
         assert response.status_code == 200, f"GET {path}: {response.status_code} {response.text}"
         return response.json()
 
-    def post(self, path: str, body: Any) -> Any:
-        """``POST`` ``body`` to ``path`` from the app's own origin; return its JSON."""
+    def post(self, path: str, body: Any = None) -> Any:
+        """``POST`` ``body`` (none: an empty request) to ``path`` from the app's own origin."""
         response = self.session.post(
             f"{self.url}{path}", json=body, headers={"Origin": self.url}, timeout=30
         )
@@ -231,19 +231,22 @@ class WebApp:
         assert answer.get("ok") is True, answer
 
     def run(self, *, dry_run: bool) -> dict[str, Any]:
-        """Start a sync as the UI's Sync button does, wait for it, return the run's summary.
+        """Sync as the UI does, wait for the run to end, return its summary.
 
-        The run is over when the summary of a run started after the request has an exit
-        code and the app's run status says no sync thread is alive.
+        The "Dry run" switch of the sync settings is saved (``sync.dry_run``), then the Sync
+        button posts ``/api/run`` with no body. The run is over when the summary of a run
+        started after the request has an exit code and the app's run status says no sync
+        thread is alive.
         """
         self._wait(lambda: not self.get("/api/run/cancel")["running"], RUN_DEADLINE, "idle")
+        self.save_config({"sync": {"dry_run": dry_run}})
         asked = time.time()
-        started = self.post("/api/run", {"dry_run": dry_run})
+        started = self.post("/api/run")
         assert started.get("ok") is True, started
 
         def finished() -> dict[str, Any] | None:
             summary = self.get("/api/run/summary")
-            ours = float(summary.get("raw_started_ts") or 0) >= asked - 1
+            ours = float(summary.get("raw_started_ts") or 0) >= asked
             if not ours or summary.get("exit_code") is None or summary.get("running"):
                 return None
             return summary if not self.get("/api/run/cancel")["running"] else None
