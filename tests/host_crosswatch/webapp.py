@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
 import socket
 import subprocess
@@ -32,8 +31,6 @@ __all__ = ["WebApp", "copy_tree", "guarded_python", "switch_tree"]
 START_DEADLINE = 30.0
 RUN_DEADLINE = 45.0
 _POLL = 0.1
-_REGISTRY = Path("cw_platform") / "modules_registry.py"
-_TRAKT_LINE = re.compile(r'"_mod_TRAKT"\s*:\s*"providers\.sync\._mod_TRAKT"')
 
 
 def copy_tree(src: str, dest: Path) -> Path:
@@ -43,35 +40,20 @@ def copy_tree(src: str, dest: Path) -> Path:
 
 
 def switch_tree(tree: Path) -> str:
-    """Switch the CrossWatch ``tree`` over to this package; return what the switch said."""
-    if _has_install_command():
-        command = [sys.executable, "-m", "crosswatch_trakt.cli", "crosswatch", "install", str(tree)]
-        done = subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
-        assert done.returncode == 0, f"install failed ({done.returncode}): {done.stderr}"
-        return done.stdout
-    return _temporary_switch(tree)
+    """Switch the CrossWatch ``tree`` over to this package with the project's own command.
 
-
-def _has_install_command() -> bool:
-    """Return whether this package has ``crosswatch-trakt crosswatch install`` (issue 22)."""
-    import importlib.util
-
-    return importlib.util.find_spec("crosswatch_trakt.crosswatch.switch") is not None
-
-
-def _temporary_switch(tree: Path) -> str:
-    """TEMPORARY until ``crosswatch-trakt crosswatch install`` lands on main (issue 22, point 1).
-
-    Changes the registry line ``"_mod_TRAKT": "providers.sync._mod_TRAKT"`` to this package's
-    module, the route ``docs/crosswatch.md`` documents. Delete once the command exists.
+    That is ``crosswatch-trakt crosswatch install DIR``, run as ``python -m
+    crosswatch_trakt.cli`` with this interpreter; return what it said.
     """
-    registry = tree / _REGISTRY
-    text = registry.read_text(encoding="utf-8")
-    assert len(_TRAKT_LINE.findall(text)) == 1, f"no single _mod_TRAKT line in {registry}"
-    registry.write_text(
-        _TRAKT_LINE.sub('"_mod_TRAKT": "crosswatch_trakt.crosswatch"', text), encoding="utf-8"
-    )
-    return f"TEMPORARY switch: {registry} now loads crosswatch_trakt.crosswatch for TRAKT\n"
+    command = [sys.executable, "-m", "crosswatch_trakt.cli", "crosswatch", "install", str(tree)]
+    env = {
+        **os.environ,
+        "PYTHONPATH": _import_root(crosswatch_trakt),  # the package this test process runs
+        "PYTHONDONTWRITEBYTECODE": "1",
+    }
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 0, f"install failed ({done.returncode}): {done.stdout}{done.stderr}"
+    return done.stdout
 
 
 def _free_port() -> int:
