@@ -118,7 +118,7 @@ def _library(fake: FakeTrakt, scenario: Scenario) -> dict[str, list[dict[str, An
 
 @pytest.fixture(scope="module", params=SCENARIOS, ids=lambda s: s.name)
 def observed(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Observed:
-    """Run the three syncs of a scenario through the web app once; yield what was seen."""
+    """Run the three syncs of a scenario through the web app once; return what was seen."""
     scenario: Scenario = request.param
     root = tmp_path_factory.mktemp(f"webapp-{scenario.name}")
     seen = Observed(scenario)
@@ -129,11 +129,11 @@ def observed(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFa
         tree = copy_tree(SRC, root / "crosswatch")
         seen.switched = switch_tree(tree)
         app = WebApp(tree=tree, root=root)
-        app.start(_library(fake, scenario))
         try:
+            app.start(_library(fake, scenario))
             app.sign_up()
             app.save_config(host_config(fake, rewatches=scenario.rewatches))
-            seen.requests["setup"] = len(fake.log)  # starting, signing up, saving: none expected
+            seen.requests["setup"] = len(fake.log)  # while it started and the user set it up
             for run in RUNS:
                 fake.clear_log()
                 seen.summary[run] = app.run(dry_run=run == "dry")

@@ -150,10 +150,11 @@ class WebApp:
                 stdout=out,
                 stderr=subprocess.STDOUT,
             )
-        self._wait(lambda: self._answers(), START_DEADLINE, "the app to answer /api/health")
+        self._wait(self._answers, START_DEADLINE, "the app to answer /api/health")
 
     def stop(self) -> int | None:
         """Stop the app (SIGTERM, as ``docker stop`` does); return its exit code."""
+        self.session.close()
         if self._process is None:
             return None
         self._process.terminate()
@@ -166,13 +167,16 @@ class WebApp:
         return code
 
     def _answers(self) -> bool:
+        """Return whether this process's app answers (its banner names our port)."""
         assert self._process is not None
         if self._process.poll() is not None:
             raise AssertionError(f"the app exited ({self._process.returncode}):\n{self.log}")
+        if f"127.0.0.1:{self.port}" not in self.log:  # its start-up banner names the address
+            return False  # not up yet; whoever answers on the port now is not our app
         try:
             return requests.get(f"{self.url}/api/health", timeout=2).status_code == 200
         except requests.ConnectionError:
-            return False
+            return False  # bound in a moment
 
     def _wait(self, ready: Any, deadline: float, what: str) -> Any:
         end = time.monotonic() + deadline
