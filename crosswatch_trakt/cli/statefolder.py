@@ -16,6 +16,7 @@ import attrs
 from crosswatch_trakt.features.registry import REGISTRY
 from crosswatch_trakt.support.state import StateStore, state_error
 from crosswatch_trakt.trakt.tokens import TOKENS_FILE
+from crosswatch_trakt.trakt.user_settings import SETTINGS_FILE
 
 __all__ = ["CACHES", "HOLDS", "RESOLVED", "Hold", "StateFolder"]
 
@@ -137,7 +138,7 @@ class StateFolder:
 
     def personal(self) -> list[str]:
         """Return the files with personal data besides the tokens: caches, holds, set-asides."""
-        known = {*CACHES.values(), *HOLDS.values(), *RESOLVED.values()}
+        known = {*CACHES.values(), *HOLDS.values(), *RESOLVED.values(), SETTINGS_FILE}
         return [
             name
             for name, _ in self.files()

@@ -172,7 +172,10 @@ class UpsertFeature(FeatureBase):
         limit_of = self._upsert.limit
         if limit_of is None or not todo or run.stopped is not None:
             return todo  # no limit, nothing to send, or the writer fails them with the stop
-        limit = limit_of(self.account, run.context.run_id)
+        limit = limit_of(self.account, run.context.run_id, False)
+        if limit is not None and limit - used < len(todo):
+            # about to refuse items: the kept settings may predate a plan change, read them
+            limit = limit_of(self.account, run.context.run_id, True)
         if limit is None:
             return todo
         room = max(0, limit - used)

@@ -228,8 +228,9 @@ class UpsertSpec:
     unchanged: Callable[[Any, Mapping[str, Any]], bool]
     #: the stat a dry run counts its would-be adds under
     would_add: str
-    #: the account's limit on the feature's size, if any (``None``: no limit)
-    limit: Callable[[TraktAccount, str | None], int | None] | None = None
+    #: the account's limit on the feature's size, if any (``None``: no limit); the flag asks
+    #: for the account's settings as read in this run (not the kept copy)
+    limit: Callable[[TraktAccount, str | None, bool], int | None] | None = None
 
 
 @attrs.frozen

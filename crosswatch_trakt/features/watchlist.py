@@ -84,6 +84,6 @@ SPEC = FeatureSpec(
         parse_remove=host_to_watchlist,
         unchanged=_present,
         would_add="would_add",
-        limit=lambda account, run_id: account.watchlist_limit(run_id),
+        limit=lambda account, run_id, fresh: account.watchlist_limit(run_id, fresh=fresh),
     ),
 )

@@ -16,15 +16,16 @@ from typing import Any, Protocol
 import attrs
 
 from crosswatch_trakt.config import TraktConfig
-from crosswatch_trakt.errors import IncompleteRead, TraktError
+from crosswatch_trakt.errors import TraktError
 from crosswatch_trakt.support.clock import Clock, SystemClock
 from crosswatch_trakt.support.state import StateStore
-from crosswatch_trakt.trakt.activities import ActivityGate, RunMemo
+from crosswatch_trakt.trakt.activities import ActivityGate
 from crosswatch_trakt.trakt.bearer import BearerAuth
 from crosswatch_trakt.trakt.oauth import DeviceLogin
 from crosswatch_trakt.trakt.pipeline import Pipeline
 from crosswatch_trakt.trakt.session import TraktSession
 from crosswatch_trakt.trakt.tokens import SaveConfig, TokenManager
+from crosswatch_trakt.trakt.user_settings import SettingsCache
 
 __all__ = [
     "REGISTRY",
@@ -94,7 +95,7 @@ class TraktAccount:
     tokens: TokenManager = attrs.field(repr=False)
     activities: ActivityGate = attrs.field(repr=False)
     login: DeviceLogin = attrs.field(repr=False)
-    _settings: RunMemo[dict[str, Any]] = attrs.field(repr=False)
+    _settings: SettingsCache = attrs.field(repr=False)
     #: features whose writes stopped for the rest of a run (420, 423, 426, lost login)
     stops: RunStops = attrs.field(factory=RunStops, repr=False)
 
@@ -118,31 +119,31 @@ class TraktAccount:
         pipeline = Pipeline.create(config, clock, random=random)
         tokens = TokenManager(config, clock, store, pipeline, save_config)
         session = TraktSession(config, clock, pipeline, BearerAuth(tokens))
+        activities = ActivityGate(session, clock)
         return cls(
             config=config,
             clock=clock,
             store=store,
             session=session,
             tokens=tokens,
-            activities=ActivityGate(session, clock),
+            activities=activities,
             login=DeviceLogin(config, session, tokens),
-            settings=RunMemo(clock),
+            settings=SettingsCache(session, activities, store, clock),
         )
 
-    def settings(self, run_id: str | None, *, retry_seconds: float | None = None) -> dict[str, Any]:
-        """Return ``GET /users/settings`` (user, vip, limits, browsing), read once per run."""
+    def settings(
+        self, run_id: str | None, *, retry_seconds: float | None = None, fresh: bool = False
+    ) -> dict[str, Any]:
+        """Return ``GET /users/settings`` (user, vip, limits, browsing) for this run.
 
-        def read() -> dict[str, Any]:
-            body = self.session.get_json(
-                "/users/settings", feature="account", retry_seconds=retry_seconds
-            )
-            if not isinstance(body, dict):
-                raise IncompleteRead("Trakt's /users/settings answer was not an object.")
-            return body
+        Served from ``trakt_settings.json`` while ``account.settings_at`` has not moved
+        (``trakt.user_settings``); ``fresh`` reads them in this run if they came from the file.
+        """
+        if fresh:
+            return self._settings.refresh(run_id)
+        return self._settings.get(run_id, retry_seconds=retry_seconds)
 
-        return self._settings.get(run_id, read)
-
-    def watchlist_limit(self, run_id: str | None) -> int | None:
+    def watchlist_limit(self, run_id: str | None, *, fresh: bool = False) -> int | None:
         """Return the watchlist's item limit: configured, else the plan's, else a free plan's.
 
         ``watchlist_limit`` in the config wins (no request). Otherwise the plan's
@@ -152,7 +153,7 @@ class TraktAccount:
         """
         if self.config.watchlist_limit is not None:
             return self.config.watchlist_limit
-        settings = self.settings(run_id)
+        settings = self.settings(run_id, fresh=fresh)
         limits = settings.get("limits")
         if isinstance(limits, dict):
             node = limits.get("watchlist")

@@ -53,6 +53,13 @@ class RunMemo(Generic[T]):
                 self._run, self._at, self._valid = run_id, now, True
             return self._value  # type: ignore[return-value]
 
+    def peek(self, run_id: str | None) -> T | None:
+        """Return the memo if it is fresh for ``run_id``, else ``None`` (never computes)."""
+        with self._lock:
+            if run_id is not None and self._valid and self._run == run_id:
+                return self._value
+            return None
+
     def invalidate(self) -> None:
         """Forget the memo; the next ``get`` computes again."""
         with self._lock:
@@ -72,13 +79,26 @@ class ActivityGate:
     def __attrs_post_init__(self) -> None:
         self._memo = RunMemo(self.clock, self.ttl)
 
-    def activities(self, run_id: str | None) -> dict[str, Any]:
+    def activities(
+        self, run_id: str | None, *, retry_seconds: float | None = None
+    ) -> dict[str, Any]:
         """Return the ``/sync/last_activities`` document of this run (read at most once)."""
-        return self._memo.get(run_id, self._read)
+        return self._memo.get(run_id, lambda: self._read(retry_seconds))
 
-    def watermark(self, run_id: str | None, path: str) -> str | None:
+    def watermark(
+        self, run_id: str | None, path: str, *, retry_seconds: float | None = None
+    ) -> str | None:
         """Return the timestamp at a dotted ``path`` (``"watchlist.updated_at"``) or ``None``."""
-        node: Any = self.activities(run_id)
+        node: Any = self.activities(run_id, retry_seconds=retry_seconds)
+        for part in path.split("."):
+            if not isinstance(node, dict):
+                return None
+            node = node.get(part)
+        return node if isinstance(node, str) else None
+
+    def known_watermark(self, run_id: str | None, path: str) -> str | None:
+        """Return the timestamp at ``path`` if this run's activities were read, else ``None``."""
+        node: Any = self._memo.peek(run_id)
         for part in path.split("."):
             if not isinstance(node, dict):
                 return None
@@ -105,8 +125,8 @@ class ActivityGate:
         """Forget this run's activities (after our own writes, when a re-read is wanted)."""
         self._memo.invalidate()
 
-    def _read(self) -> dict[str, Any]:
-        body = self.session.get_json(PATH, feature="activities")
+    def _read(self, retry_seconds: float | None) -> dict[str, Any]:
+        body = self.session.get_json(PATH, feature="activities", retry_seconds=retry_seconds)
         if not isinstance(body, dict):
             raise IncompleteRead("Trakt's last_activities answer was not an object.")
         self.reads += 1

@@ -25,7 +25,7 @@ def test_healthy_account(fake_trakt: FakeTrakt, host_context: HostContext) -> No
     assert report["vip"] is False
     assert report["token_expires_at"] == host_context.config["expires_at"]
     assert report["limits"]["watchlist"]["item_count"] == 250
-    assert report["rate_limit"]["read"]["requests"] == 1
+    assert report["rate_limit"]["read"]["requests"] == 2  # activities, then settings
     health(account, "run-1")
     assert fake_trakt.log_count(path="/users/settings") == 1
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from crosswatch_trakt.hostspec import HostContext
-from crosswatch_trakt.testing import FakeTrakt
+from crosswatch_trakt.testing import FakeTrakt, VirtualClock
 from crosswatch_trakt.trakt.account import AccountRegistry, TraktAccount
 
 
@@ -64,11 +64,24 @@ def test_latest_save_config_is_used(fake_trakt: FakeTrakt, host_context: HostCon
     assert len(saved) == 1
 
 
-def test_settings_are_read_once_per_run(fake_trakt: FakeTrakt, host_context: HostContext) -> None:
-    """/users/settings is read once per run; the watchlist limit comes from it."""
+def test_settings_are_read_once_and_again_when_settings_at_moves(
+    fake_trakt: FakeTrakt, host_context: HostContext, trakt_clock: VirtualClock
+) -> None:
+    """/users/settings is read once, then kept until account.settings_at moves or a day passes."""
     account = AccountRegistry().account_for(host_context)
     assert account.settings("run-1")["user"]["username"] == "alice"
     assert account.watchlist_limit("run-1") == 250
     assert fake_trakt.log_count(path="/users/settings") == 1
     account.settings("run-2")
+    assert fake_trakt.log_count(path="/users/settings") == 1
+    assert fake_trakt.log_count(path="/sync/last_activities") == 2
+    account.settings("run-2", fresh=True)
+    account.settings("run-2", fresh=True)
     assert fake_trakt.log_count(path="/users/settings") == 2
+    trakt_clock.advance(60)
+    fake_trakt.users["alice"].touch("account", "settings_at", trakt_clock.time())
+    account.settings("run-3")
+    assert fake_trakt.log_count(path="/users/settings") == 3
+    trakt_clock.advance(86400)
+    account.settings("run-4")
+    assert fake_trakt.log_count(path="/users/settings") == 4

@@ -115,14 +115,16 @@ class PlaylistsFeature(FeatureBase):
         """Refuse: a playlist write names its list (``add_items``, ``remove_items``)."""
         raise FeatureNotSupported(PER_LIST)
 
-    def limits(self, context: HostContext) -> ListLimits:
-        """Return the plan's list limits (``/users/settings``, read once per run)."""
-        return limits_of(self.account.settings(context.run_id))
+    def limits(self, context: HostContext, *, fresh: bool = False) -> ListLimits:
+        """Return the plan's list limits (``/users/settings``; ``fresh``: as read in this run)."""
+        return limits_of(self.account.settings(context.run_id, fresh=fresh))
 
     def resources(self, context: HostContext) -> dict[str, Any]:
         """Return ``{lists: [...], limits: {count, item_count, assumed}}``."""
         lists = read_lists(self.account, self.name)
-        return {"lists": lists, "limits": self.limits(context).as_dict()}
+        # the host plans its lists by these limits: as read now (a plan change, a VIP lapse,
+        # need not move account.settings_at, so a kept copy is not proof)
+        return {"lists": lists, "limits": self.limits(context, fresh=True).as_dict()}
 
     def snapshot(self, list_id: str, context: HostContext) -> dict[str, Any]:
         """Return the list's items ``{key: item}`` in Trakt's order, read completely."""
@@ -141,6 +143,8 @@ class PlaylistsFeature(FeatureBase):
             return {"ok": True, "dry_run": True, "list": {"id": "", "name": title}}
         before = read_lists(self.account, self.name)
         limits = self.limits(context)
+        if limits.count is not None and len(before) >= limits.count:
+            limits = self.limits(context, fresh=True)  # before refusing: not a kept copy
         if limits.count is not None and len(before) >= limits.count:
             detail = f"the account may have {limits.count} lists and has {len(before)}"
             return _refused("account_limit", detail, limits)
@@ -276,6 +280,8 @@ class PlaylistsFeature(FeatureBase):
         if not todo or run.stopped is not None:
             return todo  # nothing to send, or the writer fails them with the stop
         limit = self.limits(context).item_count
+        if limit is not None and limit - size < len(todo):
+            limit = self.limits(context, fresh=True).item_count  # before refusing
         if limit is None:
             return todo
         room = max(0, limit - size)
