@@ -89,21 +89,11 @@ class ActivityGate:
         self, run_id: str | None, path: str, *, retry_seconds: float | None = None
     ) -> str | None:
         """Return the timestamp at a dotted ``path`` (``"watchlist.updated_at"``) or ``None``."""
-        node: Any = self.activities(run_id, retry_seconds=retry_seconds)
-        for part in path.split("."):
-            if not isinstance(node, dict):
-                return None
-            node = node.get(part)
-        return node if isinstance(node, str) else None
+        return _at(self.activities(run_id, retry_seconds=retry_seconds), path)
 
     def known_watermark(self, run_id: str | None, path: str) -> str | None:
         """Return the timestamp at ``path`` if this run's activities were read, else ``None``."""
-        node: Any = self._memo.peek(run_id)
-        for part in path.split("."):
-            if not isinstance(node, dict):
-                return None
-            node = node.get(part)
-        return node if isinstance(node, str) else None
+        return _at(self._memo.peek(run_id), path)
 
     def watchlist(self, run_id: str | None) -> str | None:
         """Return ``watchlist.updated_at``."""
@@ -131,3 +121,13 @@ class ActivityGate:
             raise IncompleteRead("Trakt's last_activities answer was not an object.")
         self.reads += 1
         return body
+
+
+def _at(document: Any, path: str) -> str | None:
+    """Return the timestamp at a dotted ``path`` of an activities document, or ``None``."""
+    node = document
+    for part in path.split("."):
+        if not isinstance(node, dict):
+            return None
+        node = node.get(part)
+    return node if isinstance(node, str) else None
