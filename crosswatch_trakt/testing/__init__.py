@@ -2,15 +2,23 @@
 
 ``FakeTrakt`` serves the API and OAuth on one loopback URL; ``VirtualClock`` and
 ``ScaledClock`` drive its time; ``Fault`` scripts failures. See ``docs/emulator.md``.
+
+The names are imported on first use (PEP 562), so importing a submodule such as the pytest
+plugin, which pytest loads in every run of an environment this package is installed in,
+does not load the emulator and its web server.
 """
 
 from __future__ import annotations
 
-from crosswatch_trakt.testing.emulator.catalog import Catalog, Episode, Movie, Season, Show
-from crosswatch_trakt.testing.emulator.fake import FakeTrakt, LoggedRequest
-from crosswatch_trakt.testing.emulator.faults import Fault
-from crosswatch_trakt.testing.emulator.store import Settings, UserState
-from crosswatch_trakt.testing.emulator.virtual_clock import ScaledClock, VirtualClock
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from crosswatch_trakt.testing.emulator.catalog import Catalog, Episode, Movie, Season, Show
+    from crosswatch_trakt.testing.emulator.fake import FakeTrakt, LoggedRequest
+    from crosswatch_trakt.testing.emulator.faults import Fault
+    from crosswatch_trakt.testing.emulator.store import Settings, UserState
+    from crosswatch_trakt.testing.emulator.virtual_clock import ScaledClock, VirtualClock
 
 __all__ = [
     "Catalog",
@@ -26,3 +34,32 @@ __all__ = [
     "UserState",
     "VirtualClock",
 ]
+
+_EMULATOR = "crosswatch_trakt.testing.emulator."
+#: each public name and the module that defines it
+_HOMES = {
+    "Catalog": "catalog",
+    "Episode": "catalog",
+    "Movie": "catalog",
+    "Season": "catalog",
+    "Show": "catalog",
+    "FakeTrakt": "fake",
+    "LoggedRequest": "fake",
+    "Fault": "faults",
+    "Settings": "store",
+    "UserState": "store",
+    "ScaledClock": "virtual_clock",
+    "VirtualClock": "virtual_clock",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Import a public name from its emulator module on first use."""
+    if name not in _HOMES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(_EMULATOR + _HOMES[name]), name)
+
+
+def __dir__() -> list[str]:
+    """List the public names with the module's own."""
+    return sorted({*globals(), *__all__})

@@ -3,6 +3,9 @@
 Cassettes live in ``cassettes/<test module>/<test name>.yaml``. Recording is switched on by
 ``CROSSWATCH_TRAKT_RECORD=1``; it targets the emulator unless ``TRAKT_CLIENT_ID``,
 ``TRAKT_CLIENT_SECRET`` and ``TRAKT_ACCESS_TOKEN`` are set (then the real API).
+
+vcrpy (the ``test`` extra) is imported by ``make_vcr`` only, so the scrubbing and path helpers
+work without it.
 """
 
 from __future__ import annotations
@@ -12,9 +15,10 @@ import os
 import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import vcr
+if TYPE_CHECKING:
+    import vcr
 
 REDACTED = "REDACTED"
 RECORD_ENV = "CROSSWATCH_TRAKT_RECORD"
@@ -93,6 +97,8 @@ def make_vcr(cassette_dir: str | Path, record_mode: str = "none") -> vcr.VCR:
     ``record_mode="none"`` replays only: any request not in the cassette raises instead of
     reaching the network. Headers are never matched (they are scrubbed).
     """
+    import vcr
+
     return vcr.VCR(
         cassette_library_dir=str(cassette_dir),
         record_mode=record_mode,

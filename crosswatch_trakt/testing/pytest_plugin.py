@@ -2,23 +2,28 @@
 
 ``trakt_clock``, ``fake_trakt`` (serving, with user ``alice``), ``trakt_tokens``,
 ``trakt_config``, ``host_context``, ``trakt_cassette``; plus the ``cassette`` marker.
+
+Installing the package registers this plugin in every pytest run of that environment, so it
+stays out of the way: importing it imports neither the emulator nor vcrpy, only a fixture that
+is used loads what it needs, and a fixture whose optional dependency is missing fails the test
+that asked for it in one sentence (``trakt_cassette`` needs vcrpy, from the ``test`` extra).
 """
 
 from __future__ import annotations
 
 import contextlib
+import importlib
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import pytest
 
-from crosswatch_trakt.hostspec import HostContext
-from crosswatch_trakt.testing import cassettes
-from crosswatch_trakt.testing.emulator.builders import seed_demo
-from crosswatch_trakt.testing.emulator.fake import FakeTrakt
-from crosswatch_trakt.testing.emulator.virtual_clock import VirtualClock
+if TYPE_CHECKING:
+    from crosswatch_trakt.hostspec import HostContext
+    from crosswatch_trakt.testing.emulator.fake import FakeTrakt
+    from crosswatch_trakt.testing.emulator.virtual_clock import VirtualClock
 
 REPLAY_CONFIG: dict[str, Any] = {
     "client_id": "replay-client-id",
@@ -29,6 +34,21 @@ REPLAY_CONFIG: dict[str, Any] = {
     "auth_url": "https://auth.trakt.tv",
     "timeout": 5,
 }
+#: the optional dependencies of the fixtures: import name -> (distribution, where it comes from)
+OPTIONAL = {"vcr": ("vcrpy", "pip install 'crosswatch-trakt[test]'")}
+
+
+def require(module: str, fixture: str) -> None:
+    """Fail the test that uses ``fixture``, in one sentence, when ``module`` cannot be imported."""
+    package, install = OPTIONAL[module]
+    try:
+        importlib.import_module(module)
+    except ImportError as exc:
+        pytest.fail(
+            f"the {fixture} fixture needs {package}, which is not installed here ({exc}): "
+            f"{install}",
+            pytrace=False,
+        )
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -41,12 +61,16 @@ def pytest_configure(config: pytest.Config) -> None:
 @pytest.fixture
 def trakt_clock() -> VirtualClock:
     """Return a virtual clock starting at 2026-01-01T00:00:00Z."""
+    from crosswatch_trakt.testing.emulator.virtual_clock import VirtualClock
+
     return VirtualClock()
 
 
 @pytest.fixture
 def fake_trakt(trakt_clock: VirtualClock) -> Iterator[FakeTrakt]:
     """Yield a serving ``FakeTrakt`` on the virtual clock, with user ``alice``."""
+    from crosswatch_trakt.testing.emulator.fake import FakeTrakt
+
     fake = FakeTrakt(clock=trakt_clock)
     fake.add_user("alice")
     with fake.serve():
@@ -70,6 +94,8 @@ def host_context(
     trakt_config: dict[str, Any], trakt_clock: VirtualClock, tmp_path: Path
 ) -> HostContext:
     """Return a ``HostContext`` for the emulator with a temporary ``state_dir``."""
+    from crosswatch_trakt.hostspec import HostContext
+
     return HostContext(
         config=trakt_config, state_dir=tmp_path / "state", clock=trakt_clock, run_id="run-1"
     )
@@ -95,6 +121,12 @@ def trakt_cassette(
     request: pytest.FixtureRequest, trakt_clock: VirtualClock, tmp_path: Path
 ) -> Iterator[CassetteSession]:
     """Replay ``cassettes/<module>/<test>.yaml``, or record it (see ``docs/cassettes.md``)."""
+    require("vcr", "trakt_cassette")
+    from crosswatch_trakt.hostspec import HostContext
+    from crosswatch_trakt.testing import cassettes
+    from crosswatch_trakt.testing.emulator.builders import seed_demo
+    from crosswatch_trakt.testing.emulator.fake import FakeTrakt
+
     root = Path(str(request.config.rootpath)) / "cassettes"
     path = cassettes.cassette_path(root, request.node.module.__name__, request.node.name)
     record = cassettes.recording()
