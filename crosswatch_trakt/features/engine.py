@@ -25,6 +25,7 @@ from crosswatch_trakt.features.items import (
     parse_items,
     present_only,
     reports_reads,
+    rows_to_parts,
     rows_to_snapshot,
 )
 from crosswatch_trakt.features.ledger import Ledger
@@ -37,6 +38,7 @@ from crosswatch_trakt.features.spec import (
     IndexSpec,
     Op,
     Part,
+    PartRead,
     UpsertSpec,
 )
 from crosswatch_trakt.features.unresolved import UnresolvedMemory
@@ -203,34 +205,56 @@ class UpsertFeature(FeatureBase):
 
     # -- reading ---------------------------------------------------------------------
 
+    def _rows(self, read: PartRead, context: HostContext) -> list[Any]:
+        return self.account.session.paginate(
+            read.path,
+            feature=self.name,
+            params=read.params,
+            progress=context.progress,
+            unpaged=read.unpaged,
+        )
+
     def _cached(self) -> IndexDoc:
         index = self._index
         loaded: IndexDoc | None = self.account.store.load(self.spec.files.index, index.doc_type)
         return loaded if loaded is not None else index.doc()
 
     def _fresh(self, context: HostContext) -> IndexDoc:
+        """Return the index with every part whose stamp moved (or that is stale) read again.
+
+        Each part is read after this run's activities, so it holds every change up to its
+        stamp. When two or more parts are due and the spec has a ``together`` read, that one
+        request replaces them and refreshes every part (the same proof holds for each).
+        """
         index = self._index
         doc = self._cached()
-        reread: list[str] = []
-        for read in index.reads:
-            mark = self.account.activities.watermark(context.run_id, read.stamp)
-            part = doc.part(read.part)
-            if part is not None and not part.stale and mark and part.watermark == mark:
-                continue
-            rows = self.account.session.paginate(
-                read.path,
-                feature=self.name,
-                params=read.params,
-                progress=context.progress,
-                unpaged=read.unpaged,
-            )
-            items = rows_to_snapshot(rows, read.row, index.to_host, read.what)
-            doc.put(read.part, Part(watermark=mark, items=items))
-            reread.append(read.part)
+        marks = {
+            r.part: self.account.activities.watermark(context.run_id, r.stamp) for r in index.reads
+        }
+        due = [read for read in index.reads if not _current(doc.part(read.part), marks[read.part])]
+        together = index.together
+        if together is not None and len(due) >= 2:
+            rows = self._rows(together, context)
+            parts = rows_to_parts(rows, together.row, index.to_host, together.what, index.part_of)
+            for read in index.reads:
+                doc.put(read.part, Part(watermark=marks[read.part], items=parts.get(read.part, {})))
+            due = list(index.reads)
+        else:
+            for read in due:
+                items = rows_to_snapshot(
+                    self._rows(read, context), read.row, index.to_host, read.what
+                )
+                doc.put(read.part, Part(watermark=marks[read.part], items=items))
+        reread = [read.part for read in due]
         if reread:
             self.account.store.save(self.spec.files.index, doc)
         self._log().info("index.done", count=_size(doc, index), reread=",".join(reread) or "none")
         return doc
+
+
+def _current(part: Part | None, mark: str | None) -> bool:
+    """Return whether a cached part may be served: read at this stamp, and not stale."""
+    return part is not None and not part.stale and bool(mark) and part.watermark == mark
 
 
 def _size(doc: IndexDoc, index: IndexSpec) -> int:

@@ -27,6 +27,7 @@ __all__ = [
     "parse_items",
     "present_only",
     "reports_reads",
+    "rows_to_parts",
     "rows_to_snapshot",
 ]
 
@@ -221,7 +222,18 @@ def rows_to_snapshot(
     what: str,
 ) -> dict[str, dict[str, Any]]:
     """Turn Trakt rows into ``{key: host item}``; an unreadable row fails the whole read."""
-    items: dict[str, dict[str, Any]] = {}
+    return rows_to_parts(rows, parse_row, to_host, what, lambda media: "").get("", {})
+
+
+def rows_to_parts(
+    rows: Sequence[Any],
+    parse_row: Callable[[Any], M],
+    to_host: Callable[[M], dict[str, Any]],
+    what: str,
+    part_of: Callable[[Any], str],
+) -> dict[str, dict[str, dict[str, Any]]]:
+    """Turn Trakt rows into ``{part: {key: host item}}`` by each item's ``part_of(media)``."""
+    parts: dict[str, dict[str, dict[str, Any]]] = {}
     for row in rows:
         try:
             value = parse_row(row)
@@ -230,8 +242,8 @@ def rows_to_snapshot(
         key = keys.item_key(value.media)
         if key is None:
             raise IncompleteRead(f"Trakt sent a {what} row without ids or title.")
-        items.setdefault(key, to_host(value))
-    return items
+        parts.setdefault(part_of(value.media), {}).setdefault(key, to_host(value))
+    return parts
 
 
 A = TypeVar("A", bound=Callable[..., Booked])

@@ -3,8 +3,10 @@
 The index lives in ``trakt_ratings.index.json``, one part per type with the
 ``{type}.rated_at`` watermark it was read at; only the types whose watermark moved are
 re-read, each in one request ("pagination optional", trakt/trakt-api#919; the walk still
-follows pagination headers if Trakt sends them). Upserts send ``rated_at`` so dates survive,
-and skip items whose rating on Trakt is already the same. The engine is
+follows pagination headers if Trakt sends them); when two or more types are due, one
+``/sync/ratings/all`` read replaces their reads and refreshes every type. Upserts send
+``rated_at`` so dates survive, and skip items whose rating on Trakt is already the
+same. The engine is
 ``features.engine.UpsertFeature``; this module declares the feature (``SPEC``). See
 ``docs/features/ratings.md``.
 """
@@ -85,6 +87,9 @@ SPEC = FeatureSpec(
         reads=tuple(_read(kind) for kind in RATING_TYPES),
         part_of=_kind,
         to_host=rating_to_host,
+        together=PartRead(
+            "all", "/sync/ratings/all", "all", trakt_rating_row, "rating", unpaged=True
+        ),
     ),
     upsert=UpsertSpec(
         parse_add=host_to_rating,

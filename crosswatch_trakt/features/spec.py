@@ -189,6 +189,9 @@ class IndexSpec:
     reads: tuple[PartRead, ...]
     part_of: Callable[[MediaRef], str]
     to_host: Callable[[Any], HostItem]
+    #: one read that returns the rows of every part (``/sync/ratings/all``), used instead of
+    #: the part reads when two or more parts are due; its ``part`` and ``stamp`` are unused
+    together: PartRead | None = None
 
 
 @attrs.frozen

@@ -52,11 +52,11 @@ def test_423_locks_writes_and_reads(host: Host) -> None:
 def test_403_html_block_is_final(host: Host) -> None:
     """Cloudflare's HTML 403 is final and never parsed: reads raise, writes are http_error."""
     fake = host.fake
-    fake.faults.add(Fault(method="GET", path="/sync/ratings/movies", status=403, html=True))
+    fake.faults.add(Fault(method="GET", path="/sync/ratings/all", status=403, html=True))
     with pytest.raises(Forbidden) as caught:
         host.index("ratings")
     assert "<html" not in str(caught.value).lower()
-    assert fake.log_count(path="/sync/ratings/movies") == 1
+    assert fake.log_count(path="/sync/ratings/all") == 1
     assert cache_text(host.base, "ratings") is None
     fake.faults.add(Fault(method="POST", path="/sync/ratings", status=403, html=True, times=None))
     films = movies(fake, 5)

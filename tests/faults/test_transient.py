@@ -166,7 +166,7 @@ class LostAnswer:
 def test_dropped_connection_on_a_read_page(host: Host) -> None:
     """A connection dropped on a read (ratings' one request, history's third page) is retried."""
     fake = host.fake
-    fake.faults.add(Fault(method="GET", path="/sync/ratings/movies", kind="drop"))
+    fake.faults.add(Fault(method="GET", path="/sync/ratings/all", kind="drop"))
     fake.faults.add(Fault(method="GET", path="/sync/history/episodes", kind="drop", page=3))
     assert len(host.index("ratings")) == truth(fake, "ratings")
     assert len(host.index("history")) == truth(fake, "history")

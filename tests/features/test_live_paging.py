@@ -127,14 +127,17 @@ def test_inexact_count_reaches_the_apply_result(
 def test_ratings_are_one_request_per_type(
     pm: pluggy.PluginManager, fake_trakt: FakeTrakt, host_context: HostContext
 ) -> None:
-    """Per-type ratings are read unpaged (#919): 1,200 movie ratings in one request."""
+    """Ratings are read unpaged (#919): a cold read is one /sync/ratings/all, a moved type one."""
     generate_account(fake_trakt, "alice", watchlist=0, ratings=1200, plays=0, movie_plays=0)
     snapshot = index(pm, "ratings", host_context)
     assert len(snapshot) == 1200
-    movies = [e for e in fake_trakt.log if e.path == "/sync/ratings/movies"]
-    assert len(movies) == 1
-    assert "page" not in movies[0].query
-    assert "limit" not in movies[0].query
+    (cold,) = [e for e in fake_trakt.log if e.path.startswith("/sync/ratings")]
+    assert (cold.path, cold.query) == ("/sync/ratings/all", {})
+    fake_trakt.clear_log()
+    fake_trakt.users["alice"].touch("movies", "rated_at", fake_trakt.clock.time() + 60)
+    assert len(index(pm, "ratings", again(host_context, "run-2"))) == 1200
+    (moved,) = [e for e in fake_trakt.log if e.path.startswith("/sync/ratings")]
+    assert (moved.path, moved.query) == ("/sync/ratings/movies", {})
 
 
 def test_unpaged_read_follows_pagination_when_it_comes(
@@ -147,7 +150,7 @@ def test_unpaged_read_follows_pagination_when_it_comes(
     asked = [
         (e.query.get("page"), e.query.get("limit"))
         for e in fake_trakt.log
-        if e.path == "/sync/ratings/movies"
+        if e.path == "/sync/ratings/all"
     ]
     # rows 0-499 came unpaged; 500-1199 follow at the 250 a paged request may ask for
     assert asked == [(None, None), ("3", "250"), ("4", "250"), ("5", "250")]

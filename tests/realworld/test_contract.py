@@ -60,16 +60,14 @@ def test_history_rows_keep_64_bit_ids(pm: pluggy.PluginManager, serve: Serve) ->
 
 
 def test_ratings_rows_without_type(pm: pluggy.PluginManager, serve: Serve) -> None:
-    """2015 ratings rows carry no ``type``: each is typed by its path, in one request per type."""
-    app, context = serve(
-        {f"/sync/ratings/{kind}": Listing(rows, optional=True)
-         for kind, rows in rec.RATINGS_2015.items()}
-    )  # fmt: skip
+    """2015 ratings rows carry no ``type``: read together, each is typed by its media object."""
+    every = [row for rows in rec.RATINGS_2015.values() for row in rows]
+    app, context = serve({"/sync/ratings/all": Listing(every, optional=True)})
     snapshot = index(pm, "ratings", context)
     assert set(snapshot) == rec.RATINGS_KEYS
     assert snapshot["show:tmdb:1396#s01"]["rating"] == 8
-    reads = [args for path, args in app.requests if path.startswith("/sync/ratings/")]
-    assert reads == [{}, {}, {}, {}]
+    reads = [(path, args) for path, args in app.requests if path.startswith("/sync/ratings/")]
+    assert reads == [("/sync/ratings/all", {})]
 
 
 def test_missing_page_counts_read_every_row(pm: pluggy.PluginManager, serve: Serve) -> None:
