@@ -23,6 +23,8 @@ import requests
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import MaxRetryError, NameResolutionError, NewConnectionError
 
+from crosswatch_trakt.trakt.boundary import read_body
+
 __all__ = ["Stalled", "Watchdog", "describe", "fetch", "install"]
 
 #: the watchdog of the request this thread is making (set by ``fetch``)
@@ -123,9 +125,13 @@ def fetch(
     host: str,
     timeout: float,
     deadline: float,
+    max_bytes: int,
     **kwargs: Any,
 ) -> requests.Response:
-    """Send one request and read its whole answer within ``deadline`` seconds, or raise."""
+    """Send one request and read its whole answer within ``deadline`` seconds, or raise.
+
+    The body is read within ``max_bytes`` (``boundary.read_body``: ``Violation`` past it).
+    """
     dog = Watchdog(deadline)
     _ACTIVE.dog = dog
     dog.arm()
@@ -138,7 +144,7 @@ def fetch(
             allow_redirects=False,
             **kwargs,
         )
-        response.content  # noqa: B018 - reads the body under the watchdog
+        read_body(response, max_bytes)  # under the watchdog
     except requests.RequestException:
         if dog.fired:
             raise Stalled(host, deadline) from None

@@ -17,6 +17,10 @@ a 5xx, a 52x, a timeout or a refused connection means.
 - **timed out, dropped, stalled**: a read and the refresh are resent after backoff; a write
   raises ``AmbiguousWrite``, ``may_still_apply`` after a client timeout; an OAuth call raises
   ``TransportError``.
+- **an answer outside the boundary** (``trakt.boundary``: too large, nested too deeply, a
+  number out of range): never resent; a write raises ``AmbiguousWrite`` (Trakt has answered,
+  so ``may_still_apply`` is false: it is settled by reading back, never resent blindly), the
+  refresh ``AuthError``, any other request ``UnsafeAnswer``.
 - **other statuses**: the typed error of ``errors.error_for_status`` (after the auth layer
   had its one refresh on a 401); the refresh and OAuth calls read their refusals themselves.
 
@@ -34,6 +38,7 @@ import enum
 import random
 from collections.abc import Callable, Mapping
 from email.utils import parsedate_to_datetime
+from typing import NoReturn
 
 import attrs
 import requests
@@ -43,6 +48,7 @@ from urllib3.exceptions import TimeoutError as Urllib3Timeout
 from crosswatch_trakt.errors import AmbiguousWrite, AuthError, error_for_status
 from crosswatch_trakt.support.clock import Clock
 from crosswatch_trakt.trakt.answers import is_html, is_json, never_sent, transport_error
+from crosswatch_trakt.trakt.boundary import Violation
 from crosswatch_trakt.trakt.deadline import describe
 
 __all__ = [
@@ -246,6 +252,23 @@ class RetryBudget:
             waited = None if kind is Kind.REFRESH else self.elapsed()
             raise transport_error(method, path, exc, host=host, waited=waited) from None
         return Resend(delay, "transport" if kind is Kind.REFRESH else type(exc).__name__)
+
+    def after_violation(self, exc: Violation, path: str, status: int | None) -> NoReturn:
+        """Raise the typed error of an answer outside the boundary (never resent)."""
+        if self.kind is Kind.WRITE:
+            raise AmbiguousWrite(
+                f"Trakt's answer to the write to {path} was not read ({exc.what}); "
+                "the write may or may not have been applied.",
+                status=status,
+                url=path,
+                may_still_apply=False,
+            ) from None
+        if self.kind is Kind.REFRESH:
+            raise AuthError(
+                f"Trakt's answer to the login renewal was not read ({exc.what}); "
+                "try again later, and log in again if it persists."
+            ) from None
+        raise exc.error(path, status) from None
 
     def after_answer(self, response: requests.Response, path: str) -> Resend | None:
         """Decide about an answer: ``None`` (the caller takes it), a ``Resend``, or raise.
