@@ -25,7 +25,7 @@ from urllib3.exceptions import MaxRetryError, NameResolutionError, NewConnection
 
 from crosswatch_trakt.trakt.boundary import read_body
 
-__all__ = ["Stalled", "Watchdog", "describe", "fetch", "install"]
+__all__ = ["Stalled", "Watchdog", "describe", "fetch", "install", "refused"]
 
 #: the watchdog of the request this thread is making (set by ``fetch``)
 _ACTIVE = threading.local()
@@ -155,6 +155,16 @@ def fetch(
     return response
 
 
+def refused(exc: requests.RequestException) -> bool:
+    """Return whether the host refused the connection (nothing listens at that address)."""
+    reason: Any = exc.args[0] if exc.args else None
+    if isinstance(reason, MaxRetryError):
+        reason = reason.reason
+    if not isinstance(reason, NewConnectionError):
+        return False
+    return isinstance(reason.__cause__, ConnectionRefusedError) or "refused" in str(reason).lower()
+
+
 def describe(exc: requests.RequestException, host: str) -> str:
     """Return why a request to ``host`` got no answer: refused, timed out, stalled or other."""
     if isinstance(exc, Stalled):
@@ -166,9 +176,9 @@ def describe(exc: requests.RequestException, host: str) -> str:
         return f"{host} could not be found (DNS)"
     if isinstance(exc, requests.ConnectTimeout):
         return f"{host} did not accept the connection in time (timed out)"
+    if refused(exc):
+        return f"{host} refused the connection (is the server down, or the address wrong?)"
     if isinstance(reason, NewConnectionError):
-        if "refused" in str(reason).lower():
-            return f"{host} refused the connection (is the server down?)"
         return f"{host} could not be reached"
     if isinstance(exc, requests.Timeout):
         return f"{host} did not answer in time (timed out)"

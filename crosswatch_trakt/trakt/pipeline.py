@@ -33,7 +33,14 @@ from crosswatch_trakt.support.clock import Clock
 from crosswatch_trakt.trakt.answers import is_json
 from crosswatch_trakt.trakt.bearer import Grant
 from crosswatch_trakt.trakt.boundary import Violation, check
-from crosswatch_trakt.trakt.retry import Kind, Pause, Resend, RetryBudget, RetryPolicy
+from crosswatch_trakt.trakt.retry import (
+    Kind,
+    Pause,
+    RateAllowance,
+    Resend,
+    RetryBudget,
+    RetryPolicy,
+)
 from crosswatch_trakt.trakt.throttle import Throttle
 from crosswatch_trakt.trakt.transport import Transport, host_of
 
@@ -58,6 +65,8 @@ class Pipeline:
             clock,
             total_seconds=config.retry_total_seconds,
             transport_seconds=config.unreachable_retry_seconds,
+            refused_seconds=config.refused_retry_seconds,
+            rate_limit_seconds=config.rate_limit_wait_seconds,
             max_attempts=config.max_retries,
         )
         if random is not None:
@@ -78,12 +87,14 @@ class Pipeline:
         data: str | None = None,
         headers: Mapping[str, str] | None = None,
         retry_seconds: float | None = None,
+        allowance: RateAllowance | None = None,
     ) -> requests.Response:
         """Send until the retry policy takes an answer; return it, or raise its typed error.
 
-        ``path`` names the request in messages and log lines (never the query or a body).
+        ``path`` names the request in messages and log lines (never the query or a body);
+        ``allowance`` is the 429 allowance of the call the request belongs to, if any.
         """
-        budget = self.retry.begin(retry_seconds, kind=kind)
+        budget = self.retry.begin(retry_seconds, kind=kind, allowance=allowance)
         host = host_of(url)
         kwargs: dict[str, Any] = {"data": data}
         if kind.api:
@@ -139,7 +150,9 @@ class Pipeline:
                 delay=delay,
             )
             return
-        log.info(
+        # a refused connection is named at once (a warning), never left to look like a pause
+        emit = log.warning if resend.cause == "refused" and budget.attempts == 1 else log.info
+        emit(
             "http.retry",
             method=method,
             path=path,

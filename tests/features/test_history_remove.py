@@ -194,8 +194,8 @@ def test_count_mismatch_is_unresolved(
     snapshot = history.index(host_context)
     real = TraktSession.post_json
 
-    def short_count(self: TraktSession, path: str, body: Any, *, feature: str) -> Any:
-        answer = real(self, path, body, feature=feature)
+    def short_count(self: TraktSession, path: str, body: Any, **kw: Any) -> Any:
+        answer = real(self, path, body, **kw)
         answer["deleted"]["movies"] = 0
         return answer
 

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import gzip
 import http.server
-import threading
 import zlib
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +16,7 @@ from crosswatch_trakt.testing import VirtualClock
 from crosswatch_trakt.trakt.account import AccountRegistry, TraktAccount
 from crosswatch_trakt.trakt.boundary import MAX_DEPTH, Violation, decode, header_json
 from crosswatch_trakt.trakt.throttle import RateLimitInfo
+from tests.conftest import Standin
 
 NESTED = b"[" * 10_000 + b"]" * 10_000
 
@@ -129,25 +128,13 @@ def _bomb(size: int) -> bytes:
 
 
 @pytest.fixture
-def standin() -> Iterator[str]:
-    """Serve the hostile stand-in on loopback and yield its base URL."""
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Standin)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02})
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=5)
-
-
-@pytest.fixture
-def account(standin: str, tmp_path: Path) -> TraktAccount:
+def account(standin: Standin, tmp_path: Path) -> TraktAccount:
     """Return an account whose API host is the stand-in, reading at most 1 MiB per answer."""
+    base = standin(_Standin)
     config = {
         "client_id": "standin",
-        "base_url": standin,
-        "auth_url": standin,
+        "base_url": base,
+        "auth_url": base,
         "access_token": "a",
         "refresh_token": "r",
         "max_answer_bytes": 1024 * 1024,
@@ -157,7 +144,7 @@ def account(standin: str, tmp_path: Path) -> TraktAccount:
     return AccountRegistry().account_for(context)
 
 
-def test_bomb_is_measured_decompressed(standin: str) -> None:
+def test_bomb_is_measured_decompressed() -> None:
     """The stand-in's bomb is small on the wire and large inflated (the test is meaningful)."""
     body = _bomb(32 * 1024 * 1024)
     assert len(body) < 1024 * 1024 < len(gzip.decompress(body))

@@ -46,6 +46,7 @@ from crosswatch_trakt.features.writer import WriteRun
 from crosswatch_trakt.media.keys import item_key
 from crosswatch_trakt.media.models import Play
 from crosswatch_trakt.support.contract import HostContext, HostItem, Snapshot
+from crosswatch_trakt.trakt.retry import RateAllowance
 
 __all__ = ["SPEC", "UNRESOLVED", "HistoryFeature"]
 
@@ -133,7 +134,14 @@ class HistoryFeature(FeatureBase):
         learn_landed(self.account, landed_entries(writer), index, resolved, ledger)
         resolved.save()
         ledger.bump("added", len(writer.confirmed))
-        self._collect([e.play for e in writer.confirmed], index, options, ledger, dry_run=False)
+        self._collect(
+            [e.play for e in writer.confirmed],
+            index,
+            options,
+            ledger,
+            dry_run=False,
+            allowance=writer.run.allowance,
+        )
 
     def _remove(
         self,
@@ -238,9 +246,17 @@ class HistoryFeature(FeatureBase):
         ledger: Ledger,
         *,
         dry_run: bool,
+        allowance: RateAllowance | None = None,
     ) -> None:
         toggles = options.add_collections
-        stats = add_collections(self.account, plays, toggles, earlier=index.plays, dry_run=dry_run)
+        stats = add_collections(
+            self.account,
+            plays,
+            toggles,
+            earlier=index.plays,
+            dry_run=dry_run,
+            allowance=allowance,
+        )
         if stats is not None:
             ledger.stats["collection"] = stats
 
