@@ -113,3 +113,17 @@ def test_typed_errors_are_trakt_errors() -> None:
     error = UnsafeAnswer("x", status=200, url="/sync/watchlist")
     assert isinstance(error, TraktError)
     assert error.url == "/sync/watchlist"
+
+
+def test_runaway_page_count_ends_within_a_read_budget(host: Host) -> None:
+    """A page count of 1,000,000 over empty pages ends the walk within requests bounded by rows."""
+    host.fake.faults.add(
+        Fault(method="GET", path="/sync/watchlist", kind="hostile", hostile="runaway", times=None)
+    )
+    with pytest.raises(IncompleteRead, match="stopped bringing the rows") as caught:
+        host.index("watchlist")
+    assert "1,000,000 pages" in str(caught.value)
+    rows = len(host.fake.users["alice"].watchlist)
+    requests = host.fake.log_count(method="GET", path="/sync/watchlist")
+    assert requests <= 2 + 2 * -(-rows // 10)
+    assert not (host.base.state_dir / "trakt_watchlist.shadow.json").exists()

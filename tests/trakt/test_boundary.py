@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from crosswatch_trakt.errors import AmbiguousWrite, UnsafeAnswer
+from crosswatch_trakt.errors import AmbiguousWrite, IncompleteRead, UnsafeAnswer
 from crosswatch_trakt.hostspec import HostContext
 from crosswatch_trakt.testing import VirtualClock
 from crosswatch_trakt.trakt.account import AccountRegistry, TraktAccount
@@ -173,3 +173,34 @@ def test_standin_write_is_ambiguous_and_settled(account: TraktAccount, kind: str
 def test_standin_ordinary_answer_reads(account: TraktAccount) -> None:
     """The stand-in's ordinary answer goes through the same boundary untouched."""
     assert account.session.get_json("/fine", feature="test", authed=False) == []
+
+
+class _Runaway(http.server.BaseHTTPRequestHandler):
+    """A stand-in whose every page is empty while its headers promise 1,000,000 pages."""
+
+    protocol_version = "HTTP/1.1"
+
+    def do_GET(self) -> None:
+        """Answer an empty page with a runaway page count."""
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("X-Pagination-Page-Count", "1000000")
+        self.send_header("X-Pagination-Item-Count", "250000000")
+        self.send_header("X-Pagination-Limit", "250")
+        self.send_header("Content-Length", "2")
+        self.end_headers()
+        self.wfile.write(b"[]")
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Print nothing."""
+
+
+def test_standin_runaway_walk_ends_at_once(standin: Standin, tmp_path: Path) -> None:
+    """Against a stand-in, empty pages promising a million more end the walk after two."""
+    base = standin(_Runaway)
+    config = {"client_id": "standin", "base_url": base, "auth_url": base, "access_token": "a"}
+    context = HostContext(config=config, state_dir=tmp_path, clock=VirtualClock())
+    session = AccountRegistry().account_for(context).session
+    with pytest.raises(IncompleteRead, match="1,000,000 pages"):
+        session.paginate("/sync/watchlist", feature="watchlist")
+    assert session.rate_state()["read"]["requests"] == 2
