@@ -127,3 +127,16 @@ def test_runaway_page_count_ends_within_a_read_budget(host: Host) -> None:
     requests = host.fake.log_count(method="GET", path="/sync/watchlist")
     assert requests <= 2 + 2 * -(-rows // 10)
     assert not (host.base.state_dir / "trakt_watchlist.shadow.json").exists()
+
+
+def test_ten_thousand_copies_of_one_item_are_booked_once_each(host: Host) -> None:
+    """10,000 copies of one watchlist item: one sent and confirmed, 9,999 duplicate_input."""
+    (movie,) = movies(host.fake, 1)
+    item = rating_items([movie])[0]
+    item.pop("rating")
+    items = [dict(item) for _ in range(10_000)]
+    result = host.apply("add", "watchlist", items)
+    assert result["count"] == 1
+    assert set(reasons(result).values()) == {"duplicate_input"}
+    assert result["stats"]["duplicate_input"] == 9_999
+    assert host.fake.log_count(method="POST", path="/sync/watchlist") == 1
