@@ -42,6 +42,7 @@ from crosswatch_trakt.features.locking import serialised
 from crosswatch_trakt.features.resolved import ResolvedMemory
 from crosswatch_trakt.features.spec import Booked, FeatureSpec, Op, StateFiles
 from crosswatch_trakt.features.unresolved import UnresolvedMemory
+from crosswatch_trakt.features.watchlist import after_plays as watchlist_after_plays
 from crosswatch_trakt.features.writer import WriteRun
 from crosswatch_trakt.media.keys import item_key
 from crosswatch_trakt.media.models import Play
@@ -131,6 +132,7 @@ class HistoryFeature(FeatureBase):
                 memory.forget(entry.key)
             memory.save()
             resolved.save()
+            watchlist_after_plays(self.account, [play.media for play in landed])
         learn_landed(self.account, landed_entries(writer), index, resolved, ledger)
         resolved.save()
         ledger.bump("added", len(writer.confirmed))
