@@ -23,8 +23,21 @@ NESTED = b"[" * 10_000 + b"]" * 10_000
 
 def test_decode_reads_ordinary_json() -> None:
     """Strings holding brackets, 64-bit ids and floats are read as they are."""
-    body = b'[{"title": "[[[{{{", "id": 9223372036854775807, "x": 1.5e3, "t": "\\"]"}]'
-    assert decode(body) == [{"title": "[[[{{{", "id": 2**63 - 1, "x": 1500.0, "t": '"]'}]
+    body = (
+        b'[{"title": "[[[{{{ NaN 1e999", "id": 9223372036854775807, "x": 1.5e3, "t": "\\"]",'
+        b' "f": 0.123456789012345678901, "big": 12345678901234567890.5, "small": 1e-300}]'
+    )
+    assert decode(body) == [
+        {
+            "title": "[[[{{{ NaN 1e999",
+            "id": 2**63 - 1,
+            "x": 1500.0,
+            "t": '"]',
+            "f": 0.123456789012345678901,
+            "big": 12345678901234567890.5,
+            "small": 1e-300,
+        }
+    ]
 
 
 @pytest.mark.parametrize(
@@ -38,6 +51,7 @@ def test_decode_reads_ordinary_json() -> None:
         (b"[Infinity]", "not a number"),
         (b"[" + b"9" * 5000 + b"]", "5000 digits"),
         (b"[" + b"9" * 30 + b"]", "64 bits"),
+        (b'[1, {"a": [2e-999, 3E+400]}]', "out of range"),
     ],
 )
 def test_decode_refuses_what_breaks_a_bound(body: bytes, bound: str) -> None:
@@ -152,7 +166,7 @@ def test_bomb_is_measured_decompressed() -> None:
 
 @pytest.mark.parametrize(
     ("kind", "bound"),
-    [("nested", "nested 65 levels"), ("bomb", "max_answer_bytes"), ("endless", "max_answer")],
+    [("nested", "nested 10000 levels"), ("bomb", "max_answer_bytes"), ("endless", "max_answer")],
 )
 def test_standin_read_is_a_typed_error(account: TraktAccount, kind: str, bound: str) -> None:
     """A read answered by the stand-in with a hostile body is UnsafeAnswer naming its path."""
