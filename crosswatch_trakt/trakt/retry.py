@@ -235,7 +235,7 @@ class RetryPolicy:
             deadline=now + min(cap, self.total_seconds),
             started=now,
             kind=kind,
-            allowance=allowance or self.allowance(),
+            allowance=allowance if allowance is not None else self.allowance(),
         )
 
 
@@ -249,7 +249,7 @@ class RetryBudget:
     attempts: int = 0
     waited: float = 0.0
     kind: Kind = Kind.READ
-    allowance: RateAllowance = attrs.field(factory=lambda: RateAllowance(120.0), repr=False)
+    allowance: RateAllowance = attrs.field(kw_only=True, repr=False)
 
     def backoff(self) -> float:
         """Return the next exponential delay with "equal jitter" (between d/2 and d)."""
