@@ -118,7 +118,10 @@ class TraktConfig:
     redirect_uri: str = "urn:ietf:wg:oauth:2.0:oob"
     timeout: float = attrs.field(default=30.0, validator=_positive)
     request_deadline_seconds: float = attrs.field(default=60.0, validator=_positive)
+    max_answer_bytes: int = attrs.field(default=64 * 1024 * 1024, validator=_positive)
     unreachable_retry_seconds: float = attrs.field(default=60.0, validator=_positive)
+    refused_retry_seconds: float = attrs.field(default=15.0, validator=_positive)
+    rate_limit_wait_seconds: float = attrs.field(default=120.0, validator=_positive)
     writer_lock_wait_seconds: float = attrs.field(default=900.0, validator=_positive)
     rate_limit: RateLimitConfig = attrs.Factory(RateLimitConfig)
     page_size: int = attrs.field(default=MAX_PAGE_SIZE, validator=_page_size)

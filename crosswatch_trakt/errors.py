@@ -26,6 +26,7 @@ __all__ = [
     "StateError",
     "TraktError",
     "TransportError",
+    "UnsafeAnswer",
     "VipOnly",
     "error_for_status",
 ]
@@ -86,6 +87,15 @@ class HttpError(TraktError):
 
 class TransportError(HttpError):
     """The connection failed or timed out before an answer arrived."""
+
+
+class UnsafeAnswer(HttpError):
+    """An answer outside the adapter's bounds, so it was not read.
+
+    Too large, nested too deeply, or a number out of range (``docs/troubleshooting.md``); the
+    message names the endpoint and the bound. A write whose answer is unsafe raises
+    ``AmbiguousWrite`` instead: its outcome is unknown and is settled by reading back.
+    """
 
 
 class Forbidden(HttpError):

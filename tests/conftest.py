@@ -7,7 +7,9 @@ a correct property red.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import http.server
+import threading
+from collections.abc import Callable, Iterator
 
 import pluggy
 import pytest
@@ -36,3 +38,27 @@ def pm() -> pluggy.PluginManager:
     manager.add_hookspecs(hostspec)
     manager.load_setuptools_entrypoints(hostspec.PROJECT_NAME)
     return manager
+
+
+#: serve a ``BaseHTTPRequestHandler`` class on loopback; return its base URL
+Standin = Callable[[type[http.server.BaseHTTPRequestHandler]], str]
+
+
+@pytest.fixture
+def standin() -> Iterator[Standin]:
+    """Serve tiny independent stand-ins (not the emulator) on loopback; stop them afterwards."""
+    running: list[tuple[http.server.ThreadingHTTPServer, threading.Thread]] = []
+
+    def serve(handler: type[http.server.BaseHTTPRequestHandler]) -> str:
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        server.daemon_threads = True
+        thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02})
+        thread.start()
+        running.append((server, thread))
+        return f"http://127.0.0.1:{server.server_port}"
+
+    yield serve
+    for server, thread in running:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)

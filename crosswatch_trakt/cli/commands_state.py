@@ -90,6 +90,7 @@ def _show(folder: StateFolder, out: Out, as_json: bool) -> int:
 def state(rt: Runtime) -> int:
     """Show the state folder, clear its held-back items, or reset it."""
     folder, out, args = folder_of(rt.host), rt.out, rt.args
+    folder.check()
     action = getattr(args, "action", None) or "show"
     if action == "show":
         return _show(folder, out, args.json)

@@ -2,7 +2,8 @@
 
 The host hands ``Progress.report`` to the adapter as ``HostContext.progress``. While a step
 runs on a terminal, a ticker redraws one status line on stderr every half second, so a
-rate-limit pause or a slow answer shows as ``waiting N s`` instead of a frozen screen. The
+pause, a retry or a slow answer shows as ``waiting N s`` instead of a frozen screen (why is
+the warning above it: a 429, a refused connection; the line itself never guesses). The
 line names the feature and the part read (``ratings movies read: page 2/8``); a write shows
 the ETA of the whole command's writes when the command announced them (``overall``). In a
 pipe or cron each finished outermost step is one plain line; ``--quiet`` writes nothing.
@@ -165,7 +166,7 @@ class Progress:
         parts = [self._label, self._detail]
         idle = now - self._last_event
         if idle >= WAIT_AFTER_SECONDS:
-            parts.append(f"waiting {idle:.0f} s (rate limit or slow answer)")
+            parts.append(f"waiting {idle:.0f} s for Trakt")
         line = " | ".join(part for part in parts if part)
         self.stream.write("\r" + line.ljust(self._width))
         self.stream.flush()

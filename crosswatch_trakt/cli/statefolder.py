@@ -60,6 +60,14 @@ class StateFolder:
 
     root: Path
     backoff_seconds: float
+    _store: StateStore = attrs.field(init=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        self._store = StateStore(self.root)
+
+    def check(self) -> bool:
+        """Warn when the folder is writable by its group or anyone (``state.shared_writable``)."""
+        return self._store.check_folder()
 
     def _read(self, name: str) -> dict[str, Any] | None:
         try:
@@ -116,7 +124,7 @@ class StateFolder:
 
     def delete(self, names: list[str]) -> list[str]:
         """Delete the files ``names`` that exist; return those deleted."""
-        store = StateStore(self.root)
+        store = self._store
         gone = [name for name in names if (self.root / name).exists()]
         for name in gone:
             if ".corrupt-" in name:  # set aside: nobody writes it, so no lock to take

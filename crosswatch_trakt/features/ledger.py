@@ -38,6 +38,8 @@ class Ledger:
     stats: dict[str, Any] = attrs.Factory(dict)
     #: the key of each input item, by its position in the call (``booked().inputs``)
     inputs: dict[int, str] = attrs.Factory(dict)
+    #: the last ``~dup<n>`` number given to each repeated key (so each repeat costs O(1))
+    _repeats: dict[str, int] = attrs.Factory(dict)
 
     def expect(self, key: str, at: int | None = None) -> None:
         """Register an input key that must be booked before ``result()``.
@@ -80,11 +82,13 @@ class Ledger:
 
         The first item with a key is the one kept; each repeat is reported (``<key>~dup2``,
         ``~dup3``...) with a detail naming the kept twin, so no input item goes unaccounted.
+        The next number per key is remembered, so n repeats cost O(n), not O(n^2).
         """
         self.bump("duplicate_input")
-        n = 2
+        n = self._repeats.get(key, 1) + 1
         while f"{key}~dup{n}" in self.expected or self.is_booked(f"{key}~dup{n}"):
-            n += 1
+            n += 1  # an input item's own key looks like a repeat's: step over it
+        self._repeats[key] = n
         detail = f"the same item as {key!r}, which came first in this call and was kept"
         self.expect(f"{key}~dup{n}", at)
         self.fail(f"{key}~dup{n}", item, "duplicate_input", detail)

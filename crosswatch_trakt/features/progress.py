@@ -274,7 +274,9 @@ class ScrobbleWrites:
                 return
             writes.sent = True
             try:
-                run.account.session.delete(f"/sync/playback/{playback_id}", feature=run.feature)
+                run.account.session.delete(
+                    f"/sync/playback/{playback_id}", feature=run.feature, allowance=run.allowance
+                )
             except AmbiguousWrite as exc:
                 ledger.bump("ambiguous_writes")
                 if sends + 1 < UPSERT_SENDS:  # by id: sending it again cannot remove another

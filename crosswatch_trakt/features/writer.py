@@ -20,13 +20,14 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import attrs
 
-from crosswatch_trakt.errors import AmbiguousWrite, TraktError
+from crosswatch_trakt.errors import AmbiguousWrite, RateLimited, TraktError
 from crosswatch_trakt.features.chunks import Chunks, sizer_for
 from crosswatch_trakt.features.items import HasMedia, Parsed
 from crosswatch_trakt.features.ledger import Ledger
 from crosswatch_trakt.features.spec import Written
 from crosswatch_trakt.media.payloads import match_not_found, nests, request_body
 from crosswatch_trakt.support.contract import HostContext, ProgressEvent
+from crosswatch_trakt.trakt.retry import RateAllowance
 
 if TYPE_CHECKING:
     from crosswatch_trakt.trakt.account import TraktAccount
@@ -85,15 +86,23 @@ def drive(
 
 @attrs.define
 class WriteRun:
-    """One feature's writes in one call: the run's stop, the host's cancel and progress."""
+    """One feature's writes in one call: the run's stop, the host's cancel and progress.
+
+    ``allowance`` is the call's 429 allowance (``trakt.retry.RateAllowance``): every write of
+    the call draws on it, so a persistent 429 ends the call within ``rate_limit_wait_seconds``
+    in all, and once a write gave up on 429s (``RateLimited``) the rest of the call's items
+    are ``rate_limited`` without being sent.
+    """
 
     account: TraktAccount
     feature: str
     context: HostContext
     stopped: TraktError | None = None
+    allowance: RateAllowance = attrs.field(init=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         self.stopped = self.account.stops.stopped(self.feature, self.context.run_id)
+        self.allowance = self.account.session.pipeline.retry.allowance()
 
     def blocked(self) -> Blocked | None:
         """Return why no further chunk may be sent (the run stopped, the host cancelled)."""
@@ -104,10 +113,15 @@ class WriteRun:
         return None
 
     def stop_if_fatal(self, exc: TraktError) -> None:
-        """Stop the feature's writes for the rest of the run when ``exc`` is final for it."""
+        """Stop the feature's writes for the rest of the run when ``exc`` is final for it.
+
+        A ``RateLimited`` stops the rest of this call only (the call's 429 allowance is spent).
+        """
         if exc.reason in FATAL_REASONS:
             self.stopped = exc
             self.account.stops.stop(self.feature, self.context.run_id, exc)
+        elif isinstance(exc, RateLimited):
+            self.stopped = exc
 
     def progress(self, done: int, total: int) -> None:
         """Report write progress to the host."""
@@ -127,7 +141,9 @@ class WriteRun:
 
     def post(self, path: str, body: Any) -> Mapping[str, Any]:
         """Post one chunk's body; an answer that is not an object reads as ``{}``."""
-        answer = self.account.session.post_json(path, body, feature=self.feature)
+        answer = self.account.session.post_json(
+            path, body, feature=self.feature, allowance=self.allowance
+        )
         return answer if isinstance(answer, Mapping) else {}
 
 

@@ -49,6 +49,7 @@ REASONS: Mapping[str, str] = {
     "duplicate_input": "The same item came twice in one call; the detail names the twin kept.",
     "conflicting_ids": "The item's ids point at different items on Trakt.",
     "missing_watched_at": "A history play needs a watched_at.",
+    "ambiguous_play": "Several plays on Trakt fit a remove without trakt_history_id; none removed.",
     "invalid_watched_at": "The watched_at could not be parsed as a date and time.",
     "rate_limited": "Trakt kept answering 429 past the retry budget.",
     "http_error": "Trakt answered an error or the connection failed; nothing was confirmed.",

@@ -107,13 +107,36 @@ class StateStore:
     _thread_locks: dict[str, threading.Lock] = attrs.field(factory=dict, repr=False)
     _guard: threading.Lock = attrs.field(factory=threading.Lock, repr=False)
     _mode_checked: bool = attrs.field(default=False, repr=False)
+    _mode_checked_run: str | None = attrs.field(default=None, repr=False)
 
     def path(self, name: str) -> Path:
         """Return the path of the state file ``name``."""
         return self.root / name
 
+    def check_folder(self, run_id: str | None = None) -> bool:
+        """Warn once per run when the folder is writable by its group or by anyone.
+
+        Called at the start of every run that uses the folder (``account_for``, the ``state``
+        command), and by the first read or write of a store that was not checked yet, so a
+        run served from the caches is warned about as a run that writes. Returns whether the
+        folder is shared (``False`` when it does not exist yet).
+        """
+        with self._guard:
+            if self._mode_checked and self._mode_checked_run == run_id:
+                return False
+            self._mode_checked, self._mode_checked_run = True, run_id
+        try:
+            mode = self.root.stat().st_mode
+        except FileNotFoundError:
+            return False
+        except OSError as exc:
+            raise state_error("read the state folder", self.root, exc) from exc
+        return warn_if_shared(self.root, mode, "state folder")
+
     def load(self, name: str, doc_type: type[D]) -> D | None:
         """Return the document in ``name``, or ``None`` when absent or moved aside as corrupt."""
+        if not self._mode_checked:
+            self.check_folder()
         path = self.path(name)
         try:
             text = path.read_text(encoding="utf-8")
@@ -198,12 +221,10 @@ class StateStore:
     def _ensure_root(self) -> None:
         try:
             self.root.mkdir(parents=True, exist_ok=True, mode=0o700)
-            mode = self.root.stat().st_mode
         except OSError as exc:
             raise state_error("create the state folder", self.root, exc) from exc
         if not self._mode_checked:
-            self._mode_checked = True
-            warn_if_shared(self.root, mode, "state folder")
+            self.check_folder()
 
     def _write_atomic(self, path: Path, payload: str) -> None:
         try:

@@ -62,6 +62,10 @@ class AccountSource(Protocol):
         """The callback that receives rotated tokens."""
 
     @property
+    def run_id(self) -> str | None:
+        """The host's run the call belongs to (``None``: unknown)."""
+
+    @property
     def clock(self) -> Clock | None:
         """The clock (tests and the benchmark)."""
 
@@ -200,7 +204,15 @@ class AccountRegistry:
     _lock: threading.Lock = attrs.field(factory=threading.Lock, repr=False)
 
     def account_for(self, context: AccountSource) -> TraktAccount:
-        """Return the account for ``context``, building it on first use (thread-safe)."""
+        """Return the account for ``context``, building it on first use (thread-safe).
+
+        Every call checks the state folder's permissions once per run (``check_folder``).
+        """
+        account = self._account_for(context)
+        account.store.check_folder(context.run_id)
+        return account
+
+    def _account_for(self, context: AccountSource) -> TraktAccount:
         config = TraktConfig.from_mapping(context.config)
         key: AccountKey = (config.base_url, config.client_id, str(context.state_dir.resolve()))
         with self._lock:

@@ -8,6 +8,7 @@ import requests
 from urllib3.exceptions import MaxRetryError, NewConnectionError
 
 from crosswatch_trakt.errors import HttpError, TransportError
+from crosswatch_trakt.trakt.boundary import Violation, decode
 from crosswatch_trakt.trakt.deadline import describe
 
 __all__ = ["is_html", "is_json", "json_body", "never_sent", "transport_error"]
@@ -26,7 +27,11 @@ def is_html(response: requests.Response) -> bool:
 
 
 def json_body(response: requests.Response, path: str) -> Any:
-    """Return the parsed JSON body (``None`` when empty); never parse HTML or other text."""
+    """Return the parsed JSON body (``None`` when empty); never parse HTML or other text.
+
+    The body is parsed within the boundary's bounds (``trakt.boundary``); the pipeline has
+    checked them already, so ``UnsafeAnswer`` here only guards a body that bypassed it.
+    """
     if response.status_code == 204 or not response.content.strip():
         return None
     if not is_json(response) or is_html(response):
@@ -37,7 +42,9 @@ def json_body(response: requests.Response, path: str) -> Any:
             url=path,
         )
     try:
-        return response.json()
+        return decode(response.content)
+    except Violation as exc:
+        raise exc.error(path, response.status_code) from None
     except ValueError:
         raise HttpError(
             f"Trakt answered {path} with a body that is not valid JSON.",

@@ -23,7 +23,9 @@ import requests
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import MaxRetryError, NameResolutionError, NewConnectionError
 
-__all__ = ["Stalled", "Watchdog", "describe", "fetch", "install"]
+from crosswatch_trakt.trakt.boundary import read_body
+
+__all__ = ["Stalled", "Watchdog", "describe", "fetch", "install", "refused"]
 
 #: the watchdog of the request this thread is making (set by ``fetch``)
 _ACTIVE = threading.local()
@@ -123,9 +125,13 @@ def fetch(
     host: str,
     timeout: float,
     deadline: float,
+    max_bytes: int,
     **kwargs: Any,
 ) -> requests.Response:
-    """Send one request and read its whole answer within ``deadline`` seconds, or raise."""
+    """Send one request and read its whole answer within ``deadline`` seconds, or raise.
+
+    The body is read within ``max_bytes`` (``boundary.read_body``: ``Violation`` past it).
+    """
     dog = Watchdog(deadline)
     _ACTIVE.dog = dog
     dog.arm()
@@ -138,7 +144,7 @@ def fetch(
             allow_redirects=False,
             **kwargs,
         )
-        response.content  # noqa: B018 - reads the body under the watchdog
+        read_body(response, max_bytes)  # under the watchdog
     except requests.RequestException:
         if dog.fired:
             raise Stalled(host, deadline) from None
@@ -147,6 +153,16 @@ def fetch(
         _ACTIVE.dog = None
         dog.disarm()
     return response
+
+
+def refused(exc: requests.RequestException) -> bool:
+    """Return whether the host refused the connection (nothing listens at that address)."""
+    reason: Any = exc.args[0] if exc.args else None
+    if isinstance(reason, MaxRetryError):
+        reason = reason.reason
+    if not isinstance(reason, NewConnectionError):
+        return False
+    return isinstance(reason.__cause__, ConnectionRefusedError) or "refused" in str(reason).lower()
 
 
 def describe(exc: requests.RequestException, host: str) -> str:
@@ -160,9 +176,9 @@ def describe(exc: requests.RequestException, host: str) -> str:
         return f"{host} could not be found (DNS)"
     if isinstance(exc, requests.ConnectTimeout):
         return f"{host} did not accept the connection in time (timed out)"
+    if refused(exc):
+        return f"{host} refused the connection (is the server down, or the address wrong?)"
     if isinstance(reason, NewConnectionError):
-        if "refused" in str(reason).lower():
-            return f"{host} refused the connection (is the server down?)"
         return f"{host} could not be reached"
     if isinstance(exc, requests.Timeout):
         return f"{host} did not answer in time (timed out)"

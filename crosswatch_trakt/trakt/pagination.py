@@ -9,6 +9,11 @@ logged and noted in the session's ``ReadNotes``, never a failure (#823: "may be
 incorrect"). A page that fails after the session's retries, is not a list or is cut raises
 ``IncompleteRead``: no partial list ever escapes.
 
+A walk has a read budget: it may read at most ``SPARE_PAGES`` pages more than twice the pages
+its rows fill. Pages that stop bringing the rows their headers promise (a page count of
+1,000,000 over empty pages) end it with ``IncompleteRead`` within a number of requests bounded
+by the rows seen, never a walk of days.
+
 ``unpaged=True`` reads a "pagination optional" endpoint in one request without ``page`` and
 ``limit`` (every row, #919) and still follows pagination headers if the answer carries them.
 """
@@ -35,6 +40,8 @@ from crosswatch_trakt.trakt.answers import json_body
 
 __all__ = ["CountMismatch", "PageInfo", "PageReader", "ReadNotes", "collect_pages", "iter_pages"]
 
+#: pages a walk may read beyond twice those its rows fill (rows filtered after paging, #82)
+SPARE_PAGES = 2
 #: errors that are final answers about the account, not a failed read: raised as they are
 _FINAL = (Forbidden, AccountLocked, VipOnly, AccountLimitExceeded)
 
@@ -136,6 +143,21 @@ def walk_goes_on(info: PageInfo, rows: int, walked: int) -> bool:
     return info.page_count is None and counted_more  # short: the end, unless a count says more
 
 
+def over_budget(page: int, walked: int, limit: int | None) -> bool:
+    """Return whether ``page`` pages are more than ``walked`` rows justify (the read budget)."""
+    return limit is not None and page >= SPARE_PAGES + 2 * -(-walked // limit)
+
+
+def _runaway(path: str, info: PageInfo, walked: int) -> IncompleteRead:
+    promised = f"{info.page_count:,} pages" if info.page_count is not None else "more pages"
+    if info.item_count is not None:
+        promised += f", {info.item_count:,} rows"
+    return IncompleteRead(
+        f"Trakt's pages of {path} stopped bringing the rows their headers promise "
+        f"({promised}; {walked:,} rows in {info.page:,} pages); nothing was returned."
+    )
+
+
 def _divisor(applied: int, most: int) -> int:
     """Return the largest limit up to ``most`` that divides ``applied`` (pages line up)."""
     return next(d for d in range(min(applied, most), 0, -1) if applied % d == 0)
@@ -203,6 +225,8 @@ def iter_pages(
         yield rows, info
         if not walk_goes_on(info, len(rows), walked):
             return
+        if over_budget(page, walked, info.limit):
+            raise _runaway(path, info, walked)
         previous, page = rows, page + 1
         if asked is None and info.limit is not None:
             # an unpaged read that came back paged: go on from the rows already read, with

@@ -9,7 +9,12 @@ Layered the way httpx layers its client, outermost first:
 3. **retry policy** (``trakt.retry``): the request's ``RetryBudget`` decides what every answer
    and every failure means; this loop only does what it says (take the answer, resend after
    a sleep or a bucket pause, or let the typed error go up);
-4. **transport** (``trakt.transport``, ``trakt.deadline``): one send within the deadline.
+4. **transport** (``trakt.transport``, ``trakt.deadline``): one send within the deadline, its
+   body within ``max_answer_bytes``.
+
+An answer the loop takes has its JSON body checked against the boundary (``trakt.boundary``:
+nesting, numbers) before anyone reads it, so even a caller that parses the body itself (the
+token refresh) never meets a hostile one; what a violation means is the retry policy's to say.
 
 The pipeline is built before the session and the token manager, and both are given it:
 the session sends API requests through it, the token manager its refresh (no cycle).
@@ -25,8 +30,17 @@ import requests
 
 from crosswatch_trakt.config import TraktConfig
 from crosswatch_trakt.support.clock import Clock
+from crosswatch_trakt.trakt.answers import is_json
 from crosswatch_trakt.trakt.bearer import Grant
-from crosswatch_trakt.trakt.retry import Kind, Pause, Resend, RetryBudget, RetryPolicy
+from crosswatch_trakt.trakt.boundary import Violation, check
+from crosswatch_trakt.trakt.retry import (
+    Kind,
+    Pause,
+    RateAllowance,
+    Resend,
+    RetryBudget,
+    RetryPolicy,
+)
 from crosswatch_trakt.trakt.throttle import Throttle
 from crosswatch_trakt.trakt.transport import Transport, host_of
 
@@ -51,6 +65,8 @@ class Pipeline:
             clock,
             total_seconds=config.retry_total_seconds,
             transport_seconds=config.unreachable_retry_seconds,
+            refused_seconds=config.refused_retry_seconds,
+            rate_limit_seconds=config.rate_limit_wait_seconds,
             max_attempts=config.max_retries,
         )
         if random is not None:
@@ -71,12 +87,14 @@ class Pipeline:
         data: str | None = None,
         headers: Mapping[str, str] | None = None,
         retry_seconds: float | None = None,
+        allowance: RateAllowance | None = None,
     ) -> requests.Response:
         """Send until the retry policy takes an answer; return it, or raise its typed error.
 
-        ``path`` names the request in messages and log lines (never the query or a body).
+        ``path`` names the request in messages and log lines (never the query or a body);
+        ``allowance`` is the 429 allowance of the call the request belongs to, if any.
         """
-        budget = self.retry.begin(retry_seconds, kind=kind)
+        budget = self.retry.begin(retry_seconds, kind=kind, allowance=allowance)
         host = host_of(url)
         kwargs: dict[str, Any] = {"data": data}
         if kind.api:
@@ -90,14 +108,27 @@ class Pipeline:
             except requests.RequestException as exc:
                 self._wait(budget.after_failure(exc, method, path, host), budget, method, path, log)
                 continue
+            except Violation as exc:
+                budget.after_violation(exc, path, None)
             if kind.api:
                 self.throttle.observe(method, response.headers.get("X-Ratelimit"))
             if grant is not None and grant.unauthorized(response):
                 continue
             resend = budget.after_answer(response, path)
             if resend is None:
-                return response
+                return self._checked(response, budget, path)
             self._wait(resend, budget, method, path, log)
+
+    def _checked(
+        self, response: requests.Response, budget: RetryBudget, path: str
+    ) -> requests.Response:
+        """Return a taken answer whose JSON body is within the boundary (or raise its error)."""
+        if is_json(response) and response.content.strip():
+            try:
+                check(response.content)
+            except Violation as exc:
+                budget.after_violation(exc, path, response.status_code)
+        return response
 
     def _wait(self, resend: Resend, budget: RetryBudget, method: str, path: str, log: Any) -> None:
         """Wait as the policy said: pause the bucket (or everything), or log and sleep."""
@@ -119,7 +150,9 @@ class Pipeline:
                 delay=delay,
             )
             return
-        log.info(
+        # a refused connection is named at once (a warning), never left to look like a pause
+        emit = log.warning if resend.cause == "refused" and budget.attempts == 1 else log.info
+        emit(
             "http.retry",
             method=method,
             path=path,

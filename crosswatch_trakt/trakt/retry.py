@@ -8,15 +8,25 @@ error the budget raises go up. No other module reads ``Retry-After`` or decides 
 a 5xx, a 52x, a timeout or a refused connection means.
 
 - **429**: a read or a write pauses its bucket (an HTML 429 from the edge: both buckets) for
-  ``Retry-After``, else 300 s, and is resent (Trakt did not apply it); the refresh is resent
-  after ``Retry-After``; an OAuth call takes the answer (a device poll: ``slow_down``).
+  ``Retry-After`` as Trakt gives it (no backoff on top; at most ``RETRY_AFTER_CAP``), else
+  300 s, and is resent (Trakt did not apply it). API 429s draw on a ``RateAllowance``: the
+  seconds one call may wait on them in all (``config.rate_limit_wait_seconds``, shared by the
+  requests a ``WriteRun`` hands it to); once it is spent ``RateLimited`` is raised. The HTML
+  429's cool-down keeps the whole retry budget. The refresh is resent after ``Retry-After``;
+  an OAuth call takes the answer (a device poll: ``slow_down``).
 - **500-504, 520-522**: a read and the refresh are resent after backoff; a write raises
   ``AmbiguousWrite`` (also on 524), ``may_still_apply`` for the gateway timeouts 504 and 524.
 - **no connection made** (refused, connect timeout): resent after backoff (an OAuth call:
-  ``TransportError``).
+  ``TransportError``); a refused connection only within ``config.refused_retry_seconds``
+  (15 s: a refused port is a wrong address or a local outage far more often than a blip),
+  and its ``Resend`` says ``refused``, never rate limiting.
 - **timed out, dropped, stalled**: a read and the refresh are resent after backoff; a write
   raises ``AmbiguousWrite``, ``may_still_apply`` after a client timeout; an OAuth call raises
   ``TransportError``.
+- **an answer outside the boundary** (``trakt.boundary``: too large, nested too deeply, a
+  number out of range): never resent; a write raises ``AmbiguousWrite`` (Trakt has answered,
+  so ``may_still_apply`` is false: it is settled by reading back, never resent blindly), the
+  refresh ``AuthError``, any other request ``UnsafeAnswer``.
 - **other statuses**: the typed error of ``errors.error_for_status`` (after the auth layer
   had its one refresh on a 401); the refresh and OAuth calls read their refusals themselves.
 
@@ -31,9 +41,12 @@ tests are deterministic.
 from __future__ import annotations
 
 import enum
+import math
 import random
+import threading
 from collections.abc import Callable, Mapping
 from email.utils import parsedate_to_datetime
+from typing import NoReturn
 
 import attrs
 import requests
@@ -43,15 +56,18 @@ from urllib3.exceptions import TimeoutError as Urllib3Timeout
 from crosswatch_trakt.errors import AmbiguousWrite, AuthError, error_for_status
 from crosswatch_trakt.support.clock import Clock
 from crosswatch_trakt.trakt.answers import is_html, is_json, never_sent, transport_error
-from crosswatch_trakt.trakt.deadline import describe
+from crosswatch_trakt.trakt.boundary import Violation
+from crosswatch_trakt.trakt.deadline import describe, refused
 
 __all__ = [
     "AMBIGUOUS_STATUSES",
     "HTML_429_PAUSE",
     "REFRESH_TOTAL_SECONDS",
+    "RETRY_AFTER_CAP",
     "RETRY_STATUSES",
     "Kind",
     "Pause",
+    "RateAllowance",
     "Resend",
     "RetryBudget",
     "RetryPolicy",
@@ -70,6 +86,8 @@ AMBIGUOUS_STATUSES = frozenset({500, 502, 503, 504, 520, 521, 522, 524})
 GATEWAY_TIMEOUTS = frozenset({504, 524})
 #: the cool-down after a 429 that names no ``Retry-After`` (Cloudflare's HTML 429)
 HTML_429_PAUSE = 300.0
+#: the longest ``Retry-After`` waited as given (a longer one is waited this long)
+RETRY_AFTER_CAP = 300.0
 #: the total-time cap of the token refresh's retries
 REFRESH_TOTAL_SECONDS = 120.0
 #: failures after sending where Trakt has finished with the request (unless a timeout is inside)
@@ -122,9 +140,10 @@ def retry_after_seconds(headers: Mapping[str, str], now: float) -> float | None:
     if raw is None or not raw.strip():
         return None
     try:
-        return max(0.0, float(raw))
+        seconds = float(raw)
     except ValueError:
         return _date_delta(raw, now)
+    return max(0.0, seconds) if math.isfinite(seconds) else None
 
 
 def _date_delta(raw: str, now: float) -> float | None:
@@ -161,25 +180,62 @@ def slow_down(response: requests.Response) -> bool:
 
 
 @attrs.define
+class RateAllowance:
+    """The seconds one call may still wait on API 429s, shared by all of its requests."""
+
+    seconds: float
+    _lock: threading.Lock = attrs.field(factory=threading.Lock, repr=False)
+
+    def take(self, delay: float) -> bool:
+        """Spend ``delay`` seconds if that many are left; return whether they were."""
+        with self._lock:
+            if delay > self.seconds:
+                self.seconds = 0.0  # spent: the call's next 429 gives up at once
+                return False
+            self.seconds -= delay
+            return True
+
+
+@attrs.define
 class RetryPolicy:
     """Backoff parameters: ``base * 2**n`` capped at ``max_delay``, half of it jittered."""
 
     clock: Clock = attrs.field(repr=False)
     total_seconds: float = 600.0
     transport_seconds: float = 60.0
+    refused_seconds: float = 15.0
+    rate_limit_seconds: float = 120.0
     base_delay: float = 1.0
     max_delay: float = 60.0
     max_attempts: int = 30
     random: Callable[[], float] = attrs.field(default=random.random, repr=False)
 
-    def begin(self, total_seconds: float | None = None, *, kind: Kind = Kind.READ) -> RetryBudget:
-        """Open a budget for one logical request (optionally with a shorter cap)."""
+    def allowance(self) -> RateAllowance:
+        """Return a fresh 429 allowance for one call (``rate_limit_seconds``)."""
+        return RateAllowance(self.rate_limit_seconds)
+
+    def begin(
+        self,
+        total_seconds: float | None = None,
+        *,
+        kind: Kind = Kind.READ,
+        allowance: RateAllowance | None = None,
+    ) -> RetryBudget:
+        """Open a budget for one logical request (optionally with a shorter cap).
+
+        ``allowance``: the call's 429 allowance, when the request is part of a larger call;
+        otherwise the request gets one of its own.
+        """
         cap = self.total_seconds if total_seconds is None else total_seconds
         if kind is Kind.REFRESH:
             cap = min(cap, REFRESH_TOTAL_SECONDS)
         now = self.clock.monotonic()
         return RetryBudget(
-            self, deadline=now + min(cap, self.total_seconds), started=now, kind=kind
+            self,
+            deadline=now + min(cap, self.total_seconds),
+            started=now,
+            kind=kind,
+            allowance=allowance if allowance is not None else self.allowance(),
         )
 
 
@@ -193,6 +249,7 @@ class RetryBudget:
     attempts: int = 0
     waited: float = 0.0
     kind: Kind = Kind.READ
+    allowance: RateAllowance = attrs.field(kw_only=True, repr=False)
 
     def backoff(self) -> float:
         """Return the next exponential delay with "equal jitter" (between d/2 and d)."""
@@ -205,18 +262,29 @@ class RetryBudget:
         """Return the clock seconds since the budget was opened."""
         return self.policy.clock.monotonic() - self.started
 
-    def next_delay(self, at_least: float = 0.0, *, transport: bool = False) -> float | None:
+    def next_delay(
+        self,
+        at_least: float = 0.0,
+        *,
+        transport: bool = False,
+        refused: bool = False,
+        backoff: bool = True,
+    ) -> float | None:
         """Count a retry; return how long to wait first, or ``None`` when the budget is spent.
 
-        ``transport``: the request got no answer at all, so the shorter unreachable cap counts.
+        ``transport``: the request got no answer at all, so the shorter unreachable cap counts;
+        ``refused``: the connection was refused, so the shorter refused cap counts too.
+        ``backoff=False``: wait exactly ``at_least`` (a ``Retry-After``), no backoff on top.
         """
-        delay = max(self.backoff(), at_least)
+        delay = max(self.backoff(), at_least) if backoff else at_least
         self.attempts += 1
         if self.attempts > self.policy.max_attempts:
             return None
         if self.policy.clock.monotonic() + delay > self.deadline:
             return None
         if transport and self.elapsed() + delay > self.policy.transport_seconds:
+            return None
+        if refused and self.elapsed() + delay > self.policy.refused_seconds:
             return None
         self.waited += delay
         return delay
@@ -241,11 +309,31 @@ class RetryBudget:
             ) from None
         if kind is Kind.READ and not isinstance(exc, requests.ConnectionError | requests.Timeout):
             raise transport_error(method, path, exc, host=host) from None
-        delay = self.next_delay(transport=True)
+        was_refused = refused(exc)
+        delay = self.next_delay(transport=True, refused=was_refused)
         if delay is None:
             waited = None if kind is Kind.REFRESH else self.elapsed()
             raise transport_error(method, path, exc, host=host, waited=waited) from None
+        if was_refused:
+            return Resend(delay, "refused")
         return Resend(delay, "transport" if kind is Kind.REFRESH else type(exc).__name__)
+
+    def after_violation(self, exc: Violation, path: str, status: int | None) -> NoReturn:
+        """Raise the typed error of an answer outside the boundary (never resent)."""
+        if self.kind is Kind.WRITE:
+            raise AmbiguousWrite(
+                f"Trakt's answer to the write to {path} was not read ({exc.what}); "
+                "the write may or may not have been applied.",
+                status=status,
+                url=path,
+                may_still_apply=False,
+            ) from None
+        if self.kind is Kind.REFRESH:
+            raise AuthError(
+                f"Trakt's answer to the login renewal was not read ({exc.what}); "
+                "try again later, and log in again if it persists."
+            ) from None
+        raise exc.error(path, status) from None
 
     def after_answer(self, response: requests.Response, path: str) -> Resend | None:
         """Decide about an answer: ``None`` (the caller takes it), a ``Resend``, or raise.
@@ -279,13 +367,16 @@ class RetryBudget:
         raise error_for_status(status, response.headers, path)
 
     def _rate_limited(self, response: requests.Response, path: str) -> Resend:
-        """Hold the whole bucket after a 429 (an HTML 429 from the edge: every request)."""
+        """Hold the whole bucket after a 429 (an HTML 429 from the edge: every request).
+
+        The wait is ``Retry-After`` as given (at most ``RETRY_AFTER_CAP``), else 300 s. An API
+        429 spends the call's ``RateAllowance``; the HTML cool-down only the retry budget.
+        """
         html = is_html(response)
-        wait = retry_after_seconds(response.headers, self.policy.clock.time())
-        if wait is None:
-            wait = HTML_429_PAUSE
-        delay = self.next_delay(at_least=wait)
-        if delay is None:
+        asked = retry_after_seconds(response.headers, self.policy.clock.time())
+        wait = HTML_429_PAUSE if asked is None else min(asked, RETRY_AFTER_CAP)
+        delay = self.next_delay(at_least=wait, backoff=False)
+        if delay is None or not (html or self.allowance.take(delay)):
             raise error_for_status(RATE_LIMITED, response.headers, path)
         pause = Pause.EVERYTHING if html else Pause.BUCKET
         return Resend(delay, RATE_LIMITED, pause, html=html)

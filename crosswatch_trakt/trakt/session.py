@@ -32,7 +32,7 @@ from crosswatch_trakt.trakt.pagination import (
     iter_pages,
 )
 from crosswatch_trakt.trakt.pipeline import Pipeline
-from crosswatch_trakt.trakt.retry import Kind
+from crosswatch_trakt.trakt.retry import Kind, RateAllowance
 
 __all__ = ["TokenProvider", "TraktSession"]
 
@@ -155,15 +155,28 @@ class TraktSession:
             unpaged=unpaged,
         )
 
-    def post_json(self, path: str, body: Any, *, feature: str) -> Any:
-        """POST ``body``; resend only when Trakt certainly did not apply it, else raise."""
-        return self._write("POST", path, json.dumps(body, separators=(",", ":")), feature)
+    def post_json(
+        self, path: str, body: Any, *, feature: str, allowance: RateAllowance | None = None
+    ) -> Any:
+        """POST ``body``; resend only when Trakt certainly did not apply it, else raise.
 
-    def delete(self, path: str, *, feature: str) -> Any:
+        ``allowance``: the 429 allowance of the call (``WriteRun``), shared by its writes.
+        """
+        data = json.dumps(body, separators=(",", ":"))
+        return self._write("POST", path, data, feature, allowance)
+
+    def delete(self, path: str, *, feature: str, allowance: RateAllowance | None = None) -> Any:
         """DELETE ``path`` (a write: paced and retried as one); return the parsed body, if any."""
-        return self._write("DELETE", path, None, feature)
+        return self._write("DELETE", path, None, feature, allowance)
 
-    def _write(self, method: str, path: str, data: str | None, feature: str) -> Any:
+    def _write(
+        self,
+        method: str,
+        path: str,
+        data: str | None,
+        feature: str,
+        allowance: RateAllowance | None,
+    ) -> Any:
         with secrets_scope(self.secrets):
             log = self.log(feature)
             response = self.pipeline.send(
@@ -174,6 +187,7 @@ class TraktSession:
                 log=log,
                 grant=self.auth.begin(True, log),
                 data=data,
+                allowance=allowance,
             )
             return json_body(response, path)
 

@@ -8,7 +8,6 @@ until ``until``) and can be paused as a whole after a 429. Pure logic on an inje
 
 from __future__ import annotations
 
-import json
 import math
 import threading
 from collections import deque
@@ -19,6 +18,7 @@ import attrs
 from crosswatch_trakt.config import RateLimitConfig
 from crosswatch_trakt.support.clock import Clock
 from crosswatch_trakt.support.dates import parse_datetime
+from crosswatch_trakt.trakt.boundary import header_json
 
 __all__ = ["Bucket", "RateLimitInfo", "Throttle"]
 
@@ -40,13 +40,12 @@ class RateLimitInfo:
 
     @classmethod
     def parse(cls, value: str | None) -> RateLimitInfo | None:
-        """Parse the JSON header value; return ``None`` when absent or unreadable."""
-        if not value:
-            return None
-        try:
-            raw = json.loads(value)
-        except ValueError:
-            return None
+        """Parse the JSON header value; ``None`` when absent, unreadable or out of bounds.
+
+        The value is read within the answer boundary (``boundary.header_json``: length,
+        nesting, finite numbers), so a nested or ``1e999`` header is ignored, never an error.
+        """
+        raw = header_json(value)
         if not isinstance(raw, dict) or not isinstance(raw.get("name"), str):
             return None
         until: float | None = None
@@ -64,16 +63,20 @@ class RateLimitInfo:
         )
 
 
+#: the largest limit, remaining count or period (seconds) an ``X-Ratelimit`` is believed with
+HEADER_MAX = 10**9
+
+
 def _number(value: Any) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
-    return float(value)
+    return float(value) if 0 < value <= HEADER_MAX else None
 
 
 def _integer(value: Any) -> int | None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
-    return int(value)
+    return int(value) if 0 <= value <= HEADER_MAX else None
 
 
 @attrs.define

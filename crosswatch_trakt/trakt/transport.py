@@ -2,7 +2,8 @@
 
 It sets Trakt's required headers once, makes the connection pools stoppable by the request
 deadline (``deadline.install``) and sends each request exactly once with ``deadline.fetch``:
-connect and the whole answer within ``config.request_deadline_seconds``. Pacing, retries and
+connect and the whole answer within ``config.request_deadline_seconds``, its body within
+``config.max_answer_bytes`` (``trakt.boundary``). Pacing, retries and
 tokens are the layers above it (``trakt.pipeline``).
 """
 
@@ -55,6 +56,7 @@ class Transport:
             host=host_of(url),
             timeout=self.config.timeout,
             deadline=self.config.request_deadline_seconds,
+            max_bytes=self.config.max_answer_bytes,
             **kwargs,
         )
 

@@ -13,7 +13,7 @@ import pytest
 
 from crosswatch_trakt.support import locks
 from crosswatch_trakt.support.state import StateStore
-from crosswatch_trakt.testing import FakeTrakt
+from crosswatch_trakt.testing import FakeTrakt, Fault
 from tests.cli.conftest import Runner
 
 
@@ -168,3 +168,19 @@ def test_lone_surrogate_in_a_reported_title_does_not_crash_the_output(
     assert ran.returncode == 1
     assert b"not_found" in ran.stdout
     assert b"\\ud83c" in ran.stdout  # the title, with its lone surrogate escaped
+
+
+@pytest.mark.parametrize("hostile", ["nested", "number", "ratelimit_nested"])
+def test_hostile_answer_is_one_sentence_not_a_traceback(
+    logged_in: FakeTrakt, cli: Runner, hostile: str
+) -> None:
+    """A nested or 1e999 answer ends the command with exit 5 and one sentence, never a traceback."""
+    logged_in.faults.add(
+        Fault(method="GET", path="/sync/watchlist", kind="hostile", hostile=hostile)
+    )
+    ran = cli("snapshot", "watchlist")
+    assert "Traceback" not in ran.err
+    assert "RecursionError" not in ran.err
+    assert ran.code == (0 if hostile.startswith("ratelimit") else 5)
+    if ran.code:
+        assert "/sync/watchlist" in ran.err

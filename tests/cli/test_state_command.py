@@ -119,3 +119,27 @@ def test_an_unreadable_state_file_is_a_clean_error(cli: Runner, state_dir: Path)
     assert ran.code == 2
     assert "trakt_watchlist.unresolved.json" in ran.err
     assert "Traceback" not in ran.err
+
+
+def test_state_warns_about_a_world_writable_folder(
+    held: Path, cli: Runner, state_dir: Path
+) -> None:
+    """``state`` warns about a folder anyone may write, with the chmod that fixes it."""
+    state_dir.chmod(0o777)
+    ran = cli("state")
+    assert ran.code == 0
+    assert "state.shared_writable" in ran.err
+    assert f"chmod go-w {state_dir}" in ran.err
+    state_dir.chmod(0o700)
+    assert "state.shared_writable" not in cli("state").err
+
+
+def test_cache_served_run_warns_about_a_world_writable_folder(
+    held: Path, cli: Runner, state_dir: Path
+) -> None:
+    """A run served from the caches (nothing written) warns about the folder as a write does."""
+    assert cli("export", "--features", "watchlist").code == 0
+    state_dir.chmod(0o777)
+    ran = cli("export", "--features", "watchlist")
+    assert ran.code == 0
+    assert "state.shared_writable" in ran.err

@@ -201,3 +201,18 @@ def test_world_writable_state_folder_warns(host: Host) -> None:
     warned = [e for e in logs if e["event"].endswith("state.shared_writable")]
     assert warned
     assert warned[0]["fix"] == f"chmod go-w {state}"
+
+
+def test_shared_folder_warns_once_per_run_even_from_the_cache(host: Host) -> None:
+    """A cache-served run warns about a world-writable folder, once per run, in one process."""
+    host.index("watchlist", "run-1")
+    pages = host.fake.log_count(method="GET", path="/sync/watchlist")
+    host.base.state_dir.chmod(0o777)
+    with structlog.testing.capture_logs() as logs:
+        host.index("watchlist", "run-2")
+        host.index("ratings", "run-2")
+        host.index("watchlist", "run-3")
+    warned = [e for e in logs if e["event"].endswith("state.shared_writable")]
+    assert len(warned) == 2
+    assert host.fake.log_count(method="GET", path="/sync/watchlist") == pages  # from the cache
+    host.base.state_dir.chmod(0o700)

@@ -375,8 +375,8 @@ def test_count_mismatch_is_settled_by_reading_back(
     """When Trakt's added count disagrees, the plays are read back in their time window."""
     real = TraktSession.post_json
 
-    def zero_added(self: TraktSession, path: str, body: Any, *, feature: str) -> Any:
-        answer = real(self, path, body, feature=feature)
+    def zero_added(self: TraktSession, path: str, body: Any, **kw: Any) -> Any:
+        answer = real(self, path, body, **kw)
         if path == "/sync/history":
             answer["added"] = {"movies": 0, "episodes": 0}
         return answer

@@ -69,18 +69,57 @@ def test_both_same_minute_index_items_are_keyed_from_the_input(
     assert set(fake_trakt.users["alice"].history) == {three_plays[2]}
 
 
-def test_item_matching_several_plays_removes_the_given_keys(
+def test_item_matching_several_plays_is_ambiguous(
     fake_trakt: FakeTrakt,
     host_context: HostContext,
     history: HistoryFeature,
     demo: Demo,
     three_plays: list[int],
 ) -> None:
-    """A play without history id is found in the index by its key: that play only goes."""
+    """One play without history id where Trakt has two at that minute removes nothing."""
     item = movie_item(demo.movies[0], "2025-05-01T20:31:00Z")
     result = history.remove([item], host_context, False)
-    assert result["confirmed_keys"] == [KEY]
-    assert set(fake_trakt.users["alice"].history) == set(three_plays[1:])
+    assert reasons(result) == {KEY: "ambiguous_play"}
+    assert "trakt_history_id" in result["unresolved"][0]["detail"]
+    assert set(fake_trakt.users["alice"].history) == set(three_plays)
+    assert fake_trakt.log_count(method="POST") == 0
+
+
+def test_as_many_plays_as_trakt_has_at_a_minute_remove_them_all(
+    fake_trakt: FakeTrakt,
+    host_context: HostContext,
+    history: HistoryFeature,
+    demo: Demo,
+    three_plays: list[int],
+) -> None:
+    """Two plays without history id for a minute where Trakt has two remove both; a rerun skips."""
+    item = movie_item(demo.movies[0], "2025-05-01T20:31:00Z")
+    result = history.remove([item, dict(item)], host_context, False)
+    assert sorted(result["confirmed_keys"]) == [KEY, KEY + "#2"]
+    assert set(fake_trakt.users["alice"].history) == {three_plays[2]}
+    again = history.remove([item, dict(item)], next_run(host_context, "run-2"), False)
+    assert sorted(again["skipped_keys"]) == [KEY, KEY + "#2"]
+    assert set(fake_trakt.users["alice"].history) == {three_plays[2]}
+
+
+def test_remove_by_history_id_sent_twice_never_takes_the_twin(
+    fake_trakt: FakeTrakt,
+    host_context: HostContext,
+    history: HistoryFeature,
+    three_plays: list[int],
+) -> None:
+    """A remove of one of two same-minute plays sent again (host retry) skips: the twin stays."""
+    snapshot = history.index(host_context)
+    item = snapshot[KEY]
+    first = history.remove([item], host_context, False)
+    assert first["confirmed_keys"] == [KEY]
+    again = history.remove([item], next_run(host_context, "run-2"), False)
+    assert again["skipped_keys"] == [KEY]
+    assert again["count"] == 0
+    assert set(fake_trakt.users["alice"].history) == {three_plays[1], three_plays[2]}
+    rerun = history.remove([item], next_run(host_context, "run-3"), False)
+    assert rerun["skipped_keys"] == [KEY]
+    assert set(fake_trakt.users["alice"].history) == {three_plays[1], three_plays[2]}
 
 
 def test_remove_all_plays_needs_the_option(
@@ -114,18 +153,19 @@ def test_plays_not_on_trakt_are_skipped_without_a_write(
     assert fake_trakt.log_count(method="POST") == 0
 
 
-def test_stale_history_id_falls_back_to_the_key(
+def test_stale_history_id_is_already_gone(
     fake_trakt: FakeTrakt,
     host_context: HostContext,
     history: HistoryFeature,
     demo: Demo,
     three_plays: list[int],
 ) -> None:
-    """An item whose history id is unknown is matched by item and minute instead."""
+    """An item whose history id Trakt no longer has is skipped, never matched by its minute."""
     item = {**movie_item(demo.movies[0], "2025-06-01T20:00:00Z"), "trakt_history_id": 12345}
     result = history.remove([item], host_context, False)
-    assert result["count"] == 1
-    assert set(fake_trakt.users["alice"].history) == set(three_plays[:2])
+    assert result["skipped_keys"] == ["movie:tmdb:603@2025-06-01T20:00Z"]
+    assert set(fake_trakt.users["alice"].history) == set(three_plays)
+    assert fake_trakt.log_count(method="POST") == 0
 
 
 def test_ambiguous_remove_is_resent_safely(
@@ -154,8 +194,8 @@ def test_count_mismatch_is_unresolved(
     snapshot = history.index(host_context)
     real = TraktSession.post_json
 
-    def short_count(self: TraktSession, path: str, body: Any, *, feature: str) -> Any:
-        answer = real(self, path, body, feature=feature)
+    def short_count(self: TraktSession, path: str, body: Any, **kw: Any) -> Any:
+        answer = real(self, path, body, **kw)
         answer["deleted"]["movies"] = 0
         return answer
 

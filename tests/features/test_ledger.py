@@ -43,3 +43,35 @@ def test_unknown_reason_refused() -> None:
     """A reason code outside hostspec.REASONS is refused."""
     with pytest.raises(AccountingError, match="reason"):
         Ledger(dry_run=False).fail("a", None, "because", "")
+
+
+def test_repeats_cost_constant_probes_each(monkeypatch: pytest.MonkeyPatch) -> None:
+    """5,000 repeats of one key are booked with a bounded number of probes each (linear time)."""
+    probes = 0
+    real = Ledger.is_booked
+
+    def counted(self: Ledger, key: str) -> bool:
+        nonlocal probes
+        probes += 1
+        return real(self, key)
+
+    monkeypatch.setattr(Ledger, "is_booked", counted)
+    ledger = Ledger(dry_run=False)
+    ledger.expect("movie:tmdb:1", 0)
+    ledger.confirm("movie:tmdb:1")
+    for at in range(1, 5000):
+        ledger.duplicate("movie:tmdb:1", {}, at)
+    assert probes <= 5 * 5000
+    result = ledger.result()
+    assert len(result["unresolved"]) == 4999
+    assert result["unresolved"][-1]["key"] == "movie:tmdb:1~dup5000"
+
+
+def test_repeat_numbers_step_over_an_input_key_of_that_shape() -> None:
+    """An input key that looks like a repeat's (k~dup2) is never booked twice."""
+    ledger = Ledger(dry_run=False)
+    ledger.expect("k", 0)
+    ledger.expect("k~dup2", 1)
+    ledger.duplicate("k", {}, 2)
+    ledger.duplicate("k", {}, 3)
+    assert list(ledger.unresolved) == ["k~dup3", "k~dup4"]

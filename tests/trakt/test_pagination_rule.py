@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from crosswatch_trakt.trakt.pagination import CountMismatch, PageInfo, ReadNotes, walk_goes_on
+from crosswatch_trakt.trakt.pagination import (
+    CountMismatch,
+    PageInfo,
+    ReadNotes,
+    over_budget,
+    walk_goes_on,
+)
 
 CASES = [
     # (page, limit, page_count, item_count, rows, walked, goes on, why)
@@ -53,3 +59,12 @@ def test_read_notes_keep_the_recent_and_count_all() -> None:
     assert [m.rows for m in notes.since(23)] == [23, 24]
     assert notes.since(25) == []
     assert notes.state()["count_mismatches"] == 25
+
+
+def test_read_budget_is_bounded_by_the_rows_seen() -> None:
+    """A walk may read two spare pages beyond twice the pages its rows fill, no more."""
+    assert not over_budget(1, 0, 250)
+    assert over_budget(2, 0, 250)
+    assert not over_budget(7, 750, 250)
+    assert over_budget(8, 750, 250)
+    assert not over_budget(10**6, 0, None)

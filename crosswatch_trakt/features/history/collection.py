@@ -25,6 +25,7 @@ from crosswatch_trakt.media.payloads import match_not_found, nests, request_body
 
 if TYPE_CHECKING:
     from crosswatch_trakt.trakt.account import TraktAccount
+    from crosswatch_trakt.trakt.retry import RateAllowance
 
 __all__ = ["add_collections", "collection_entries"]
 
@@ -59,8 +60,12 @@ def add_collections(
     *,
     earlier: Sequence[Play] = (),
     dry_run: bool,
+    allowance: RateAllowance | None = None,
 ) -> dict[str, Any] | None:
-    """Collect the items of ``plays`` per ``toggles``; return the stats (``None``: all off)."""
+    """Collect the items of ``plays`` per ``toggles``; return the stats (``None``: all off).
+
+    ``allowance``: the call's 429 allowance (the history writes' ``WriteRun``), if any.
+    """
     if not (toggles.movies or toggles.shows):
         return None
     entries = collection_entries(plays, toggles, earlier)
@@ -73,7 +78,9 @@ def add_collections(
     def send(chunk: list[CollectionEntry], sends: int) -> None:
         body = request_body([request_item(entry) for entry in chunk])
         try:
-            answer = account.session.post_json(PATH, body.json, feature=FEATURE)
+            answer = account.session.post_json(
+                PATH, body.json, feature=FEATURE, allowance=allowance
+            )
         except AmbiguousWrite as exc:
             queue.sizer.lost()
             stats["ambiguous_writes"] += 1

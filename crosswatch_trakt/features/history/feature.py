@@ -42,10 +42,12 @@ from crosswatch_trakt.features.locking import serialised
 from crosswatch_trakt.features.resolved import ResolvedMemory
 from crosswatch_trakt.features.spec import Booked, FeatureSpec, Op, StateFiles
 from crosswatch_trakt.features.unresolved import UnresolvedMemory
+from crosswatch_trakt.features.watchlist import after_plays as watchlist_after_plays
 from crosswatch_trakt.features.writer import WriteRun
 from crosswatch_trakt.media.keys import item_key
 from crosswatch_trakt.media.models import Play
 from crosswatch_trakt.support.contract import HostContext, HostItem, Snapshot
+from crosswatch_trakt.trakt.retry import RateAllowance
 
 __all__ = ["SPEC", "UNRESOLVED", "HistoryFeature"]
 
@@ -130,10 +132,18 @@ class HistoryFeature(FeatureBase):
                 memory.forget(entry.key)
             memory.save()
             resolved.save()
+            watchlist_after_plays(self.account, [play.media for play in landed])
         learn_landed(self.account, landed_entries(writer), index, resolved, ledger)
         resolved.save()
         ledger.bump("added", len(writer.confirmed))
-        self._collect([e.play for e in writer.confirmed], index, options, ledger, dry_run=False)
+        self._collect(
+            [e.play for e in writer.confirmed],
+            index,
+            options,
+            ledger,
+            dry_run=False,
+            allowance=writer.run.allowance,
+        )
 
     def _remove(
         self,
@@ -238,9 +248,17 @@ class HistoryFeature(FeatureBase):
         ledger: Ledger,
         *,
         dry_run: bool,
+        allowance: RateAllowance | None = None,
     ) -> None:
         toggles = options.add_collections
-        stats = add_collections(self.account, plays, toggles, earlier=index.plays, dry_run=dry_run)
+        stats = add_collections(
+            self.account,
+            plays,
+            toggles,
+            earlier=index.plays,
+            dry_run=dry_run,
+            allowance=allowance,
+        )
         if stats is not None:
             ledger.stats["collection"] = stats
 

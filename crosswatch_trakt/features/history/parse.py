@@ -41,6 +41,10 @@ FALLBACK_HINT = (
     "the episode has no ids of its own; enable the pair option history.number_fallback "
     "to send it by its show's ids and season/episode numbers"
 )
+AMBIGUOUS_HINT = (
+    "Trakt has {there} plays of the item at that minute and {sent} were sent without a "
+    "trakt_history_id: which to remove cannot be told; send the plays' trakt_history_id"
+)
 ALL_PLAYS_HINT = (
     "no watched_at: this would remove every play of the item; enable the pair option "
     "history.remove_all_plays to allow that"
@@ -208,27 +212,33 @@ def remove_targets(
 ) -> tuple[dict[str, list[int]], dict[str, Any]]:
     """Map each remove key to the history ids it removes (an empty list: nothing there).
 
-    Keys are the input's own (``book_plays``). A play whose history id is in the index is
-    that play; any other is first resolved to a Trakt item (``identity.resolve``: an item
-    sent by title only ever hits plays of the item it resolved to).
+    Keys are the input's own (``book_plays``). A play with a history id is that play and no
+    other: when the index no longer has the id, the play is gone already (skipped), never a
+    reason to remove another play. A play without one is first resolved to a Trakt item
+    (``identity.resolve``: an item sent by title only ever hits plays of the item it
+    resolved to), then matched by minute (``_by_minute``).
     """
     entries = book_plays(ledger, found)
     targets: dict[str, list[int]] = {}
     by_key: dict[str, Any] = {}
     claimed: set[int] = set()
-    for entry in sorted(entries, key=lambda e: (e.play.history_id not in index.by_id, rank(e.key))):
+    loose: dict[str, list[PlayIn]] = {}
+    for entry in entries:
         hid = entry.play.history_id
-        if hid is None or hid not in index.by_id:
+        if hid is None:
             media, conflict = resolve(entry.play.media, index, memory)
             if conflict is not None:
                 ledger.fail(entry.key, entry.item, "conflicting_ids", conflict)
                 continue
-            entry = attrs.evolve(entry, play=attrs.evolve(entry.play, media=media))
-            hid = _by_key(entry, index, claimed)
+            play = attrs.evolve(entry.play, media=media)
+            group = play_key(media, play.watched_at)
+            loose.setdefault(group, []).append(attrs.evolve(entry, play=play, group=group))
+            continue
         by_key[entry.key] = entry.item
-        if hid is not None:
-            claimed.add(hid)
-        targets[entry.key] = [] if hid is None else [hid]
+        targets[entry.key] = [hid] if hid in index.by_id and hid not in claimed else []
+        claimed.add(hid)
+    for members in loose.values():
+        _by_minute(members, index, claimed, ledger, targets, by_key)
     for request in whole:
         hid = request.history_id
         if hid is not None:
@@ -250,12 +260,33 @@ def remove_targets(
     return targets, by_key
 
 
-def _by_key(entry: PlayIn, index: PlayIndex, claimed: set[int]) -> int | None:
-    """Find the play an input key stands for: the same key in the index, else same minute."""
-    exact = index.by_key.get(entry.key)
-    if exact is not None and exact.history_id not in claimed:
-        return exact.history_id
-    for play in index.at(entry.play.media, entry.play.watched_at):
-        if play.history_id is not None and play.history_id not in claimed:
-            return play.history_id
-    return None
+def _by_minute(
+    members: list[PlayIn],
+    index: PlayIndex,
+    claimed: set[int],
+    ledger: Ledger,
+    targets: dict[str, list[int]],
+    by_key: dict[str, Any],
+) -> None:
+    """Match the plays sent without history id for one item and minute to the index's plays.
+
+    Only where it is exact: as many plays sent as Trakt has there (or more: the rest are gone
+    already, skipped), each takes one. Fewer plays sent than Trakt has at that minute cannot
+    say which are meant: they are ``ambiguous_play`` and nothing is removed.
+    """
+    play = members[0].play
+    there = [
+        p.history_id
+        for p in index.at(play.media, play.watched_at)
+        if p.history_id is not None and p.history_id not in claimed
+    ]
+    ordered = sorted(members, key=lambda e: rank(e.key))
+    if len(ordered) < len(there):
+        detail = AMBIGUOUS_HINT.format(there=len(there), sent=len(ordered))
+        for entry in ordered:
+            ledger.fail(entry.key, entry.item, "ambiguous_play", detail)
+        return
+    claimed.update(there)
+    for n, entry in enumerate(ordered):
+        by_key[entry.key] = entry.item
+        targets[entry.key] = [there[n]] if n < len(there) else []

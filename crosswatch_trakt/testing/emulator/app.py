@@ -17,6 +17,7 @@ from werkzeug.wrappers import Request, Response
 
 from crosswatch_trakt.testing.emulator.body_lookup import BadBody
 from crosswatch_trakt.testing.emulator.faults import Fault, body_entries
+from crosswatch_trakt.testing.emulator.hostile import bend
 from crosswatch_trakt.testing.emulator.ratelimit import GET_LIMIT, POST_LIMIT
 from crosswatch_trakt.testing.emulator.responses import (
     PagingQuirks,
@@ -171,6 +172,8 @@ class TraktApp:
             elif fault is not None and fault.kind == "apply_then_drop":
                 fake.record(request, 0, now, user[0] if user else None)
                 _drop(environ)
+            elif fault is not None and fault.kind == "hostile":
+                response = bend(response, fault.hostile, fault.size)
         fake.record(request, response.status_code, now, user[0] if user else None)
         answer: Iterable[bytes] = response(environ, start_response)
         return answer

@@ -95,7 +95,14 @@ def post_history(call: Call) -> Response:
             continue
         action = target.fields.get("action")
         action = action if action in ACTIONS else "watch"
-        call.user.play_add(media, watched_at, str(action), call.fake.ids.history(), call.now)
+        call.user.play_add(
+            media,
+            watched_at,
+            str(action),
+            call.fake.ids.history(),
+            call.now,
+            quiet=call.fake.watched_leave_quietly,
+        )
         added[PLURAL[media.type]] += 1
     updated = counts(("movies", "episodes"))  # the live API's 2026 answers carry it
     body = {"added": added, "updated": updated, "not_found": _dedupe(res.not_found)}

@@ -20,6 +20,8 @@ from typing import Any, Literal
 
 import attrs
 
+from crosswatch_trakt.testing.emulator.hostile import HOSTILE
+
 FaultKind = Literal[
     "status",
     "delay",
@@ -29,6 +31,7 @@ FaultKind = Literal[
     "lock",
     "expire_token",
     "revoke_token",
+    "hostile",
 ]
 KINDS: tuple[str, ...] = (
     "status",
@@ -39,6 +42,7 @@ KINDS: tuple[str, ...] = (
     "lock",
     "expire_token",
     "revoke_token",
+    "hostile",
 )
 
 CLOUDFLARE_HTML = """<!DOCTYPE html>
@@ -65,7 +69,9 @@ class Fault:
     connection without an answer, nothing applied), ``apply_then_status`` (handle, then
     answer ``status`` instead), ``apply_then_drop`` (handle, then close the connection),
     ``lock`` (423 with ``X-Account-Locked``), ``expire_token`` / ``revoke_token`` (expire or
-    revoke the request's bearer token, then handle: the request gets 401).
+    revoke the request's bearer token, then handle: the request gets 401), ``hostile``
+    (handle, then bend the answer as ``hostile`` names: ``emulator.hostile``; ``size`` is
+    what a ``bomb`` inflates to).
     ``times``: how often it fires (``None``: always). ``page``: match only that page.
     ``over``: match only bodies of more than ``over`` entries (``body_entries``).
     ``per_entry``: a ``delay`` waits ``seconds`` plus this many seconds per body entry.
@@ -84,10 +90,14 @@ class Fault:
     body: str | None = None
     over: int | None = None
     per_entry: float = 0.0
+    hostile: str = "nested"
+    size: int = 2**30
 
     def __attrs_post_init__(self) -> None:
         if self.kind not in KINDS:
             raise ValueError(f"unknown fault kind {self.kind!r}")
+        if self.hostile not in HOSTILE:
+            raise ValueError(f"unknown hostile answer {self.hostile!r}")
 
     def matches(self, method: str, path: str, page: int, entries: int = 0) -> bool:
         """Return whether this fault applies to a request (``entries``: its body's size)."""

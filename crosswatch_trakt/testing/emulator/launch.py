@@ -24,9 +24,9 @@ __all__ = ["add_arguments", "build_fake", "parse_fault", "parse_paging", "start"
 FAULT_HELP = (
     "inject a fault, e.g. 'kind=status,status=503,method=GET,path=/sync/watchlist,times=2' "
     "(keys: kind, method, path, path_re, status, times (n or always), page, html, "
-    "retry_after, seconds; kinds: " + ", ".join(KINDS) + "); repeatable"
+    "retry_after, seconds, hostile, size; kinds: " + ", ".join(KINDS) + "); repeatable"
 )
-_INTS = {"status", "page"}
+_INTS = {"status", "page", "size"}
 _FLOATS = {"seconds", "retry_after"}
 
 

@@ -257,11 +257,15 @@ class UserState:
         self._touch_watchlist(media, now)
         return True
 
-    def watchlist_delete(self, media: Media, now: float) -> bool:
-        """Remove ``media`` from the watchlist; return ``False`` if it was not there."""
+    def watchlist_delete(self, media: Media, now: float, *, touch: bool = True) -> bool:
+        """Remove ``media`` from the watchlist; return ``False`` if it was not there.
+
+        ``touch=False`` leaves the watchlist's activity stamps where they are.
+        """
         if self.watchlist.pop(media_key(media), None) is None:
             return False
-        self._touch_watchlist(media, now)
+        if touch:
+            self._touch_watchlist(media, now)
         return True
 
     # ratings
@@ -313,9 +317,20 @@ class UserState:
 
     # history
     def play_add(
-        self, media: Movie | Episode, watched_at: float, action: str, play_id: int, now: float
+        self,
+        media: Movie | Episode,
+        watched_at: float,
+        action: str,
+        play_id: int,
+        now: float,
+        *,
+        quiet: bool = False,
     ) -> Play:
-        """Record one play (never deduplicated) and drop the item from the watchlist."""
+        """Record one play (never deduplicated) and drop the item from the watchlist.
+
+        A show or season leaves the watchlist with any of its episodes. ``quiet``: the
+        watchlist's activity stamps do not move when an item leaves it this way.
+        """
         play = Play(play_id, media, watched_at, action)
         self.history[play_id] = play
         self._history_changes += 1
@@ -327,7 +342,7 @@ class UserState:
             if season is not None:
                 leaving.append(season)
         for item in leaving:
-            self.watchlist_delete(item, now)
+            self.watchlist_delete(item, now, touch=not quiet)
         return play
 
     def plays_of(self, media: Media) -> list[Play]:

@@ -71,6 +71,10 @@ class TraktWorld:
     edge_block_seconds: float = 300.0
     #: quirks of the paginated answers the live API has been seen to send
     paging: PagingQuirks = attrs.field(factory=PagingQuirks)
+    #: a play removes a watched item from the watchlist (Trakt does) without moving
+    #: ``watchlist.updated_at`` or ``{type}.watchlisted_at`` (Trakt does not document whether
+    #: they move)
+    watched_leave_quietly: bool = False
     token_lifetime: int = 7 * 86400
     device_expires_in: int = 600
     device_interval: int = 5
