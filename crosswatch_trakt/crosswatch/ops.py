@@ -36,6 +36,9 @@ CAPABILITIES: Mapping[str, Any] = {
 #: the adapter's health words -> CrossWatch's
 _STATUS = {"ok": "ok", "degraded": "degraded", "down": "down", "auth_required": "auth_failed"}
 
+#: the HTTP status CrossWatch's run log shows for the health read, by status word
+_API_STATUS = {"ok": 200, "auth_failed": 401}
+
 Environ = Callable[[], Mapping[str, str]]
 
 
@@ -217,13 +220,27 @@ class TraktOps:
             report = health(account_for(context), context.run_id)
         status = _STATUS.get(report["status"], "down")
         usable = status in ("ok", "degraded")
-        answer = {
+        details = {key: value for key, value in report.items() if key != "status"}
+        if status != "ok":
+            details["reason"] = f"{report['status']}: {report.get('message', '')}".strip()
+        rates = report.get("rate_limit") or {}
+        paused = max((bucket.get("paused_for") or 0) for bucket in rates.values()) if rates else 0
+        if paused:
+            details["retry_after_s"] = int(paused + 0.999)
+        read = rates.get("read") or {}
+        return {
             "ok": usable,
             "status": status,
             "latency_ms": int((self.clock.monotonic() - started) * 1000),
-            "features": {
-                name: on and status in ("ok", "degraded") for name, on in FEATURES.items()
+            "features": {name: on and usable for name, on in FEATURES.items()},
+            "details": details,
+            # what CrossWatch's run log and write pacing read (``api:hit``, ``rate_remaining``)
+            "api": {
+                "last_activities": {"status": _API_STATUS.get(status), "retry_after": None},
+                "rate_limit": {
+                    "limit": read.get("window_limit"),
+                    "remaining": read.get("remaining"),
+                    "reset": None,
+                },
             },
-            "details": {key: value for key, value in report.items() if key != "status"},
         }
-        return answer

@@ -195,13 +195,16 @@ class UpsertFeature(FeatureBase):
         return part
 
     def _after_write(self, doc: IndexDoc, sent: Sequence[Parsed[Any]]) -> None:
-        """Save the index with confirmed writes in it; the parts sent are re-read next time."""
+        """Save the index with confirmed writes in it; the parts sent are re-read next time.
+
+        The run's activities stay: a stale part is re-read whatever its stamp says, and the
+        other parts' stamps did not move by this write.
+        """
         if not sent:
             return
         for entry in sent:
             self._part(doc, entry).stale = True
         self.account.store.save(self.spec.files.index, doc)
-        self.account.activities.invalidate()
 
     # -- reading ---------------------------------------------------------------------
 

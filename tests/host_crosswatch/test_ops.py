@@ -210,6 +210,17 @@ def test_health_in_the_host_shape(ops: TraktOps, cw_cfg: dict[str, Any]) -> None
     assert isinstance(report["latency_ms"], int)
 
 
+def test_health_carries_what_crosswatchs_run_reads(ops: TraktOps, cw_cfg: dict[str, Any]) -> None:
+    """health has the api block CrossWatch's pacing and run log read, and a reason on failure."""
+    report = ops.health(cw_cfg)
+    assert report["api"]["last_activities"]["status"] == 200
+    assert isinstance(report["api"]["rate_limit"]["remaining"], int)
+    assert "reason" not in report["details"]
+    dead = ops.health({"trakt": {"client_id": "c"}})
+    assert dead["api"]["last_activities"]["status"] == 401
+    assert dead["details"]["reason"].startswith("auth_required")
+
+
 def test_health_auth_failed_when_the_login_is_dead(
     ops: TraktOps, cw_cfg: dict[str, Any], fake_trakt: FakeTrakt
 ) -> None:
