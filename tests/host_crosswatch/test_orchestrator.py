@@ -203,6 +203,9 @@ def test_four_passes_one_way(
     assert (summary_3["removed"], summary_3["unresolved"], summary_3["errors"]) == (3, 0, 0)
     assert (summary_4["added"], summary_4["removed"], summary_4["unresolved"]) == (0, 0, 0)
     print(f"\nrequests per pass: {requests_1}, {requests_2}, {requests_3}, {requests_4}")
+    # the floor (docs/decisions.md): one last_activities read a pass, plus one read of each
+    # list written in the pass before (history's two types, the watchlist, ratings together)
+    assert requests_2 <= 5 and requests_3 <= 4 and requests_4 <= 4
 
 
 def test_two_way_pair_settles(
