@@ -140,8 +140,8 @@ def test_classifiers_say_what_the_package_provides() -> None:
 
 
 def test_sdist_names_what_its_tests_and_docs_read() -> None:
-    """The sdist's include list has the cassettes, the docs and mkdocs.yml, LICENSE, tox.ini."""
+    """The sdist's include list has the cassettes, docs, docker recipe, mkdocs.yml, LICENSE."""
     include = _pyproject()["tool"]["hatch"]["build"]["targets"]["sdist"]["include"]
-    needed = ["crosswatch_trakt", "tests", "cassettes", "docs", "mkdocs.yml", "LICENSE"]
+    needed = ["crosswatch_trakt", "tests", "cassettes", "docs", "docker", "mkdocs.yml", "LICENSE"]
     needed += ["README.md", "CHANGELOG.md", "tox.ini"]
     assert [name for name in needed if name not in include] == []

@@ -36,7 +36,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 DESCRIPTION = "Build the wheel and the sdist and prove them in fresh virtual environments."
-SDIST_FOLDERS = ("crosswatch_trakt", "tests", "cassettes", "docs")
+SDIST_FOLDERS = ("crosswatch_trakt", "tests", "cassettes", "docs", "docker")
 SDIST_FILES = (
     "pyproject.toml",
     "PKG-INFO",
