@@ -205,7 +205,7 @@ def test_four_passes_one_way(
     print(f"\nrequests per pass: {requests_1}, {requests_2}, {requests_3}, {requests_4}")
     # the floor (docs/decisions.md): one last_activities read a pass, plus one read of each
     # list written in the pass before (history's two types, the watchlist, ratings together)
-    assert requests_2 <= 5 and requests_3 <= 4 and requests_4 <= 4
+    assert max(requests_2 - 5, requests_3 - 4, requests_4 - 4) <= 0
 
 
 def test_two_way_pair_settles(
