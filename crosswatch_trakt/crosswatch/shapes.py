@@ -72,12 +72,15 @@ def to_host_snapshot(snapshot: Snapshot, feature: str, keys: HostKeys) -> Snapsh
         return {keys.key(item): item for item in items}
     items.sort(key=lambda item: (epoch_of(item.get("watched_at")) or 0, _history_id(item)))
     out: Snapshot = {}
+    repeats: dict[str, int] = {}  # per base key, how many plays it has so far (linear time)
     for item in items:
         base = keys.event_key(item) or f"{keys.key(item)}@id:{item.get('_trakt_history_id')}"
-        key, repeat = base, 1
-        while key in out:
+        repeat = repeats.get(base, 0) + 1
+        key = base if repeat == 1 else f"{base}~{repeat}"
+        while key in out:  # a base that itself ends in ~N (never from Trakt's rows)
             repeat += 1
             key = f"{base}~{repeat}"
+        repeats[base] = repeat
         out[key] = item
     return out
 
