@@ -91,3 +91,20 @@ def test_the_recipe_steps_switch_a_crosswatch_tree(tmp_path: Path) -> None:
     )
     assert checked.returncode == 0, checked.stderr
     assert checked.stdout.strip().startswith("crosswatch_trakt.crosswatch")
+    undone = subprocess.run(
+        ["crosswatch-trakt", "crosswatch", "uninstall", str(tree)], env=env, capture_output=True
+    )
+    assert undone.returncode == 0, undone.stderr
+    assert tree_bytes(tree) == tree_bytes(Path(SRC)), "uninstall left the tree changed"
+
+
+def tree_bytes(root: Path) -> dict[str, bytes]:
+    """Return every file of a CrossWatch tree by path (no VCS, caches or the stamped VERSION)."""
+    skip = {".git", "__pycache__", ".pytest_cache"}
+    return {
+        path.relative_to(root).as_posix(): path.read_bytes()
+        for path in root.rglob("*")
+        if path.is_file()
+        and not skip & set(path.relative_to(root).parts)
+        and path.relative_to(root).as_posix() != "VERSION"
+    }
