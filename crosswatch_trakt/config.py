@@ -40,6 +40,11 @@ def _positive(instance: object, attribute: attrs.Attribute[Any], value: float) -
         raise ConfigError(attribute.name, f"must be a positive number, got {value!r}")
 
 
+def _not_negative(instance: object, attribute: attrs.Attribute[Any], value: float) -> None:
+    if isinstance(value, bool) or value < 0:
+        raise ConfigError(attribute.name, f"must be zero or a positive number, got {value!r}")
+
+
 def _positive_or_none(instance: object, attribute: attrs.Attribute[Any], value: int | None) -> None:
     if value is not None:
         _positive(instance, attribute, value)
@@ -82,10 +87,15 @@ def _url(instance: object, attribute: attrs.Attribute[Any], value: str) -> None:
 
 @attrs.frozen
 class RateLimitConfig:
-    """Request pacing: reads and writes per second, and the GET budget per window."""
+    """Request pacing: reads and writes per second, and the GET budget per window.
+
+    ``write_margin_seconds``: a write starts no sooner than ``1 / post_per_sec`` plus this
+    margin after the previous write was answered.
+    """
 
     get_per_sec: float = attrs.field(default=3.33, validator=_positive)
     post_per_sec: float = attrs.field(default=1.0, validator=_positive)
+    write_margin_seconds: float = attrs.field(default=0.1, validator=_not_negative)
     get_window_limit: int = attrs.field(default=500, validator=_positive)
     get_window_seconds: float = attrs.field(default=300.0, validator=_positive)
 

@@ -16,6 +16,7 @@ from crosswatch_trakt.config import TraktConfig
 from crosswatch_trakt.support.log import get_logger, secrets_scope
 from crosswatch_trakt.testing import VirtualClock
 from crosswatch_trakt.trakt.account import TraktAccount
+from crosswatch_trakt.trakt.pipeline import Pipeline
 from crosswatch_trakt.trakt.retry import Kind, Pause, Resend, RetryBudget, RetryPolicy, slow_down
 
 TRAKT = Path(__file__).resolve().parents[1] / "crosswatch_trakt" / "trakt"
@@ -164,3 +165,30 @@ def test_get_logger_redacts_the_running_accounts_secrets() -> None:
         get_logger("state").warning("state.note", detail=f"file held {TOKEN}")
     assert logs[0]["detail"] == "file held ***"
     assert outside[0]["detail"] == f"file held {TOKEN}"
+
+
+class SlowTransport:
+    """A transport whose writes reach Trakt ``late`` seconds after they leave (on the clock)."""
+
+    def __init__(self, clock: VirtualClock, late: list[float]) -> None:
+        self.clock, self.late, self.arrivals = clock, late, []
+
+    def send(self, method: str, url: str, **kwargs: object) -> requests.Response:
+        """Travel, arrive (noted), and answer at once."""
+        self.clock.sleep(self.late.pop(0))
+        self.arrivals.append(self.clock.monotonic())
+        return answer(201)
+
+
+def test_no_write_reaches_trakt_within_a_second_of_the_last() -> None:
+    """A write that arrives late is followed by one that arrives a second after it, not sooner."""
+    clock = VirtualClock()
+    config = TraktConfig(client_id="app")
+    pipeline = Pipeline.create(config, clock)
+    transport = SlowTransport(clock, [0.3, 0.0, 0.0])
+    pipeline.transport = transport  # type: ignore[assignment]
+    log = get_logger("test", None)
+    for _ in range(3):
+        pipeline.send(Kind.WRITE, "POST", "https://api.trakt.tv/sync/history", path="/x", log=log)
+    gaps = [b - a for a, b in zip(transport.arrivals, transport.arrivals[1:], strict=False)]
+    assert min(gaps) >= 1.0 + config.rate_limit.write_margin_seconds - 1e-6

@@ -4,7 +4,8 @@ Layered the way httpx layers its client, outermost first:
 
 1. **auth** (``trakt.bearer``): the request's ``Grant`` puts the bearer token on and answers
    a 401 with one refresh and one resend;
-2. **pacing** (``trakt.throttle``): every send waits for its bucket (reads, writes);
+2. **pacing** (``trakt.throttle``): every send waits for its bucket (reads, writes) and
+   tells it when the answer (or the failure) came, which spaces the next write;
    ``X-Ratelimit`` is fed back;
 3. **retry policy** (``trakt.retry``): the request's ``RetryBudget`` decides what every answer
    and every failure means; this loop only does what it says (take the answer, resend after
@@ -100,16 +101,20 @@ class Pipeline:
         if kind.api:
             kwargs["params"] = dict(params) if params else None
         while True:
-            self.throttle.bucket(method).acquire()
+            bucket = self.throttle.bucket(method)
+            bucket.acquire()
             if grant is not None:
                 kwargs["headers"] = grant.headers(headers)
             try:
                 response = self.transport.send(method, url, **kwargs)
             except requests.RequestException as exc:
+                bucket.answered()
                 self._wait(budget.after_failure(exc, method, path, host), budget, method, path, log)
                 continue
             except Violation as exc:
+                bucket.answered()
                 budget.after_violation(exc, path, None)
+            bucket.answered()
             if kind.api:
                 self.throttle.observe(method, response.headers.get("X-Ratelimit"))
             if grant is not None and grant.unauthorized(response):

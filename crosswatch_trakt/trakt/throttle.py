@@ -1,6 +1,10 @@
 """Request pacing: one bucket for reads and one for writes, each with a window budget.
 
-A bucket spaces requests ``1 / per_sec`` apart, keeps at most ``window_limit`` request
+A bucket spaces request starts ``1 / per_sec`` apart; the write bucket also spaces each
+start from the previous write's answer (``Bucket.answered``): ``1 / per_sec`` plus
+``write_margin_seconds`` after it. A write reaches Trakt no later than its answer comes
+back and the next one no sooner than it starts, so two writes reach Trakt at least a second
+apart however late the first one left or travelled. A bucket keeps at most ``window_limit`` request
 starts in any ``window_seconds`` (a sliding window, at least as strict as Trakt's fixed
 one), honours what ``X-Ratelimit`` reports (a smaller limit, a longer period, ``remaining``
 until ``until``) and can be paused as a whole after a 429. Pure logic on an injected clock.
@@ -88,6 +92,8 @@ class Bucket:
     per_sec: float
     window_limit: int | None = None
     window_seconds: float = 300.0
+    #: seconds past ``1 / per_sec`` the next start keeps from an answer (``None``: starts only)
+    answer_margin: float | None = None
     _config_limit: int | None = attrs.field(init=False)
     _config_seconds: float = attrs.field(init=False)
     _next_at: float = attrs.field(init=False, default=-math.inf)
@@ -117,6 +123,18 @@ class Bucket:
                 delay = slot - now
             self.clock.sleep(delay)
             waited += delay
+
+    def answered(self) -> None:
+        """Note that the request last started was answered (or failed) now.
+
+        With ``answer_margin`` set the next request starts no sooner than ``1 / per_sec``
+        plus the margin from now; without it this does nothing (reads are spaced by starts).
+        """
+        if self.answer_margin is None:
+            return
+        with self._lock:
+            gap = 1.0 / self.per_sec + self.answer_margin
+            self._next_at = max(self._next_at, self.clock.monotonic() + gap)
 
     def pause(self, seconds: float) -> None:
         """Hold every request of this bucket for ``seconds`` from now."""
@@ -213,7 +231,12 @@ class Throttle:
                 window_limit=config.get_window_limit,
                 window_seconds=config.get_window_seconds,
             ),
-            write=Bucket("write", clock, per_sec=config.post_per_sec),
+            write=Bucket(
+                "write",
+                clock,
+                per_sec=config.post_per_sec,
+                answer_margin=config.write_margin_seconds,
+            ),
         )
 
     def bucket(self, method: str) -> Bucket:

@@ -122,3 +122,34 @@ def test_state_reports_the_budget() -> None:
         throttle.read.acquire()
     read = throttle.state()["read"]
     assert (read["requests"], read["used_in_window"], read["remaining"]) == (3, 3, 7)
+
+
+def test_writes_are_spaced_from_the_previous_answer() -> None:
+    """A write starts 1 / post_per_sec plus the margin after the previous write's answer."""
+    clock = VirtualClock()
+    throttle = Throttle.from_config(RateLimitConfig(write_margin_seconds=0.25), clock)
+    throttle.write.acquire()
+    clock.sleep(0.4)  # the first write leaves late, travels and is answered 0.4 s after its start
+    throttle.write.answered()
+    answered_at = clock.monotonic()
+    throttle.write.acquire()
+    assert clock.monotonic() - answered_at == pytest.approx(1.25)
+
+
+def test_a_quick_answer_keeps_the_spacing_from_starts() -> None:
+    """An answer that comes at once never lets a write start sooner than 1 / post_per_sec."""
+    clock = VirtualClock()
+    throttle = Throttle.from_config(RateLimitConfig(write_margin_seconds=0.0), clock)
+    throttle.write.acquire()
+    throttle.write.answered()
+    assert throttle.write.acquire() == pytest.approx(1.0)
+
+
+def test_reads_are_not_spaced_from_answers() -> None:
+    """Only the write bucket waits for answers: a slow read does not delay the next read."""
+    clock = VirtualClock()
+    throttle = Throttle.from_config(RateLimitConfig(), clock)
+    throttle.read.acquire()
+    clock.sleep(2.0)
+    throttle.read.answered()
+    assert throttle.read.acquire() == 0.0
