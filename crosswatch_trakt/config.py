@@ -24,6 +24,7 @@ __all__ = [
     "HistoryOptions",
     "PairOptions",
     "RateLimitConfig",
+    "SharedBudgetConfig",
     "TraktConfig",
     "WriteChunks",
     "WriteOptions",
@@ -101,6 +102,19 @@ class RateLimitConfig:
 
 
 @attrs.frozen
+class SharedBudgetConfig:
+    """The GET budget shared by every run of one account and app on the machine.
+
+    ``folder``: where its record is kept (``None``: the user's cache folder, see
+    ``trakt.shared_budget``); ``account``: a label that keeps two logins of one app apart.
+    """
+
+    enabled: bool = True
+    folder: str | None = None
+    account: str = ""
+
+
+@attrs.frozen
 class WriteChunks:
     """Items per write request by body kind, and the floor adaptive shrinking stops at.
 
@@ -134,6 +148,7 @@ class TraktConfig:
     rate_limit_wait_seconds: float = attrs.field(default=120.0, validator=_positive)
     writer_lock_wait_seconds: float = attrs.field(default=900.0, validator=_positive)
     rate_limit: RateLimitConfig = attrs.Factory(RateLimitConfig)
+    shared_budget: SharedBudgetConfig = attrs.Factory(SharedBudgetConfig)
     page_size: int = attrs.field(default=MAX_PAGE_SIZE, validator=_page_size)
     write_chunks: WriteChunks = attrs.Factory(WriteChunks)
     #: the older single size: when set it is the size of every body kind

@@ -25,6 +25,16 @@ settings.load_profile("crosswatch-trakt")
 
 
 @pytest.fixture(autouse=True)
+def _budget_in_tmp(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Keep the shared GET budget's records (the user's cache folder) in a temp folder."""
+    cache = tmp_path_factory.mktemp("xdg-cache")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(cache / "run"))
+
+
+@pytest.fixture(autouse=True)
 def _fresh_accounts() -> Iterator[None]:
     """Forget cached accounts after each test, as a restarted host would."""
     yield

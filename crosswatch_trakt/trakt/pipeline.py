@@ -42,6 +42,7 @@ from crosswatch_trakt.trakt.retry import (
     RetryBudget,
     RetryPolicy,
 )
+from crosswatch_trakt.trakt.shared_budget import SharedWindow
 from crosswatch_trakt.trakt.throttle import Throttle
 from crosswatch_trakt.trakt.transport import Transport, host_of
 
@@ -72,7 +73,8 @@ class Pipeline:
         )
         if random is not None:
             retry.random = random
-        throttle = Throttle.from_config(config.rate_limit, clock)
+        shared = SharedWindow.for_config(config, clock)
+        throttle = Throttle.from_config(config.rate_limit, clock, shared)
         return cls(clock, throttle, retry, Transport(config))
 
     def send(

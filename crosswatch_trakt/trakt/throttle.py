@@ -4,10 +4,12 @@ A bucket spaces request starts ``1 / per_sec`` apart; the write bucket also spac
 start from the previous write's answer (``Bucket.answered``): ``1 / per_sec`` plus
 ``write_margin_seconds`` after it. A write reaches Trakt no later than its answer comes
 back and the next one no sooner than it starts, so two writes reach Trakt at least a second
-apart however late the first one left or travelled. A bucket keeps at most ``window_limit`` request
-starts in any ``window_seconds`` (a sliding window, at least as strict as Trakt's fixed
-one), honours what ``X-Ratelimit`` reports (a smaller limit, a longer period, ``remaining``
-until ``until``) and can be paused as a whole after a 429. Pure logic on an injected clock.
+apart however late the first one left or travelled. A bucket keeps at most ``window_limit``
+request starts in any ``window_seconds`` (a sliding window, at least as strict as Trakt's
+fixed one; the read bucket's is also claimed in a record every process of the account and
+app shares, ``trakt.shared_budget``), honours what ``X-Ratelimit`` reports (a smaller
+limit, a longer period, ``remaining`` until ``until``) and can be paused as a whole after a
+429. Pure logic on an injected clock (the shared record aside).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from crosswatch_trakt.config import RateLimitConfig
 from crosswatch_trakt.support.clock import Clock
 from crosswatch_trakt.support.dates import parse_datetime
 from crosswatch_trakt.trakt.boundary import header_json
+from crosswatch_trakt.trakt.shared_budget import SharedWindow
 
 __all__ = ["Bucket", "RateLimitInfo", "Throttle"]
 
@@ -94,6 +97,8 @@ class Bucket:
     window_seconds: float = 300.0
     #: seconds past ``1 / per_sec`` the next start keeps from an answer (``None``: starts only)
     answer_margin: float | None = None
+    #: the window every process of the account and app shares (reads; ``None``: this one's only)
+    shared: SharedWindow | None = attrs.field(default=None, repr=False)
     _config_limit: int | None = attrs.field(init=False)
     _config_seconds: float = attrs.field(init=False)
     _next_at: float = attrs.field(init=False, default=-math.inf)
@@ -115,12 +120,15 @@ class Bucket:
         while True:
             with self._lock:
                 now = self.clock.monotonic()
-                slot = self._earliest(now)
-                if slot <= now:
+                delay = self._earliest(now) - now
+                if delay <= 0 and self.shared is not None and self.window_limit is not None:
+                    delay = self.shared.claim(
+                        self.window_limit, self.window_seconds + self._guard()
+                    )
+                if delay <= 0:
                     self._record(now)
                     self.waited += waited
                     return waited
-                delay = slot - now
             self.clock.sleep(delay)
             waited += delay
 
@@ -141,6 +149,8 @@ class Bucket:
         with self._lock:
             until = self.clock.monotonic() + max(0.0, seconds)
             self._paused_until = max(self._paused_until, until)
+            if self.shared is not None:
+                self.shared.pause(seconds)
 
     def observe(self, info: RateLimitInfo) -> None:
         """Adapt to an ``X-Ratelimit`` report: never looser than the configuration."""
@@ -221,8 +231,10 @@ class Throttle:
     write: Bucket
 
     @classmethod
-    def from_config(cls, config: RateLimitConfig, clock: Clock) -> Throttle:
-        """Build both buckets from ``config.rate_limit`` on ``clock``."""
+    def from_config(
+        cls, config: RateLimitConfig, clock: Clock, shared: SharedWindow | None = None
+    ) -> Throttle:
+        """Build both buckets from ``config.rate_limit`` on ``clock``; reads share ``shared``."""
         return cls(
             read=Bucket(
                 "read",
@@ -230,6 +242,7 @@ class Throttle:
                 per_sec=config.get_per_sec,
                 window_limit=config.get_window_limit,
                 window_seconds=config.get_window_seconds,
+                shared=shared,
             ),
             write=Bucket(
                 "write",

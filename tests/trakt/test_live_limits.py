@@ -54,3 +54,17 @@ def test_html_429_pauses_everything_for_its_retry_after(
     times = [e.time for e in edge_fake.log]
     blocked = next(i for i, e in enumerate(edge_fake.log) if e.status == 429)
     assert times[blocked + 1] - times[blocked] >= 300  # nothing sent into the block
+
+
+def test_two_state_folders_of_one_login_share_the_window(
+    edge_fake: FakeTrakt, trakt_clock: VirtualClock, tmp_path: Path
+) -> None:
+    """Two runs of one login from two state folders, back to back: 700 reads, no 429."""
+    first = _account(edge_fake, trakt_clock, tmp_path / "one")
+    second = _account(edge_fake, trakt_clock, tmp_path / "two")
+    for _ in range(350):
+        first.session.get_json("/sync/last_activities", feature="test")
+    for _ in range(350):
+        second.session.get_json("/sync/last_activities", feature="test")
+    assert edge_fake.log_count(status=429) == 0
+    assert edge_fake.log_count(status=200) == 700

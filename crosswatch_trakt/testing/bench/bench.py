@@ -207,13 +207,19 @@ def run_progress(
     )
 
 
+def with_budget(config: dict[str, Any], state_dir: Path) -> dict[str, Any]:
+    """Return ``config`` with its shared GET budget in the run's temp folder, not the user's."""
+    return {**config, "shared_budget": {"folder": str(state_dir / ".budget")}}
+
+
 def run_restore(
     restore: RestoreSpec, clock: ScaledClock, emulator: Emulator, state_dir: Path
 ) -> dict[str, Any]:
     """Run R: the backup's watchlist, ratings and plays added to an empty account."""
     backup = emulator.call("restore_items", restore)
     items: dict[str, list[dict[str, Any]]] = backup["items"]
-    context = HostContext(config=backup["config"], state_dir=state_dir, clock=clock, run_id="r")
+    config = with_budget(backup["config"], state_dir.parent)
+    context = HostContext(config=config, state_dir=state_dir, clock=clock, run_id="r")
     what = "restore {} plays, {} ratings, {} watchlist into an empty account".format(
         *(f"{len(items[f]):,}" for f in ("history", "ratings", "watchlist"))
     )
@@ -238,7 +244,7 @@ def run_scenarios(
     emulator = Emulator(clock, spec)
     try:
         hello = emulator.hello
-        config = {k: v for k, v in hello.items() if k != "counts"}
+        config = with_budget({k: v for k, v in hello.items() if k != "counts"}, state_dir)
 
         def context(run: str) -> HostContext:
             return HostContext(config=config, state_dir=state_dir, clock=clock, run_id=run)
@@ -283,7 +289,7 @@ def run_maxed(spec: BenchSpec, factor: float, state_dir: Path) -> dict[str, Any]
     clock = ScaledClock(factor=factor, start=START)
     emulator = Emulator(clock, spec)
     try:
-        config = {k: v for k, v in emulator.hello.items() if k != "counts"}
+        config = with_budget({k: v for k, v in emulator.hello.items() if k != "counts"}, state_dir)
         context = HostContext(config=config, state_dir=state_dir, clock=clock, run_id="m")
         counts = emulator.hello["counts"]
         what = (
