@@ -12,7 +12,7 @@ import pytest
 from crosswatch_trakt.cli.backup import FORMAT
 from crosswatch_trakt.features.registry import feature_names
 from crosswatch_trakt.testing import FakeTrakt
-from crosswatch_trakt.testing.emulator.builders import seed_demo
+from crosswatch_trakt.testing.emulator.builders import generate_account, seed_demo
 from tests.cli.conftest import Runner
 
 FEATURES = feature_names()
@@ -148,3 +148,24 @@ def test_history_remove_missing_removes_single_plays(
     assert ran.code == 0, ran.out
     assert "history: 0 to add, 1 to remove, 13 unchanged" in ran.out
     assert set(_snapshot(cli, "history")) == set(keep)
+
+
+def test_a_large_import_is_dense_and_draws_no_429(
+    logged_in: FakeTrakt, cli: Runner, tmp_path: Path
+) -> None:
+    """Restoring 3,000 plays, 400 ratings and 200 watchlist items: one write each, no 429."""
+    generate_account(logged_in, "alice", watchlist=200, ratings=400, plays=2400, movie_plays=600)
+    logged_in.write_seconds_per_entry = 0.0005  # Trakt takes its time with large bodies
+    path = tmp_path / "backup.json"
+    assert cli("export", "--out", str(path)).code == 0
+    plays = len(json.loads(path.read_text())["features"]["history"])
+    assert plays > 2000
+    logged_in.add_user("alice")  # a fresh, empty account (the tokens stay valid)
+    logged_in.clear_log()
+    ran = cli("import", str(path))
+    assert ran.code == 0, ran.out + ran.err
+    assert f"adds: {plays} confirmed" in ran.out
+    assert logged_in.log_count(status=429) == 0
+    assert logged_in.log_count("POST", "/sync/history") == -(-plays // 2000)
+    assert logged_in.log_count("POST", "/sync/ratings") == 1
+    assert logged_in.log_count("POST", "/sync/watchlist") == 1

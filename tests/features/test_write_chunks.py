@@ -25,6 +25,15 @@ from crosswatch_trakt.testing.emulator.catalog import Episode, Movie
 from crosswatch_trakt.trakt.account import account_for
 
 START = 1_735_689_600.0  # 2025-01-01T00:00:00Z
+#: the sizes these tests count in (issue 18's defaults): adaptive sizing is under test here,
+#: the dense defaults in ``test_dense_writes.py``
+SIZES = {"flat": 500, "nested": 100}
+
+
+@pytest.fixture
+def host_context(host_context: HostContext) -> HostContext:
+    """Return the emulator's context with 500 flat and 100 nested entries per write."""
+    return attrs.evolve(host_context, config={**host_context.config, "write_chunks": SIZES})
 
 
 def movies(fake: FakeTrakt, count: int) -> list[Movie]:
@@ -202,7 +211,7 @@ def test_slow_large_bodies_time_out_and_the_chunks_shrink(
     films = movies(fake_trakt, 60)
     items = [{"type": "movie", "title": m.title, "year": m.year, "ids": {"tmdb": m.ids["tmdb"]}}
              for m in films]  # fmt: skip
-    config = {**host_context.config, "timeout": 0.6, "write_chunks": {"flat": 40}}
+    config = {**host_context.config, "timeout": 0.6, "write_chunks": {**SIZES, "flat": 40}}
     context = attrs.evolve(host_context, config=config)
     fake_trakt.faults.add(
         Fault(method="POST", path="/sync/watchlist", kind="delay", per_entry=0.02, times=None)

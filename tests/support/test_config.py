@@ -17,7 +17,7 @@ def test_seed_defaults() -> None:
     assert config.rate_limit.post_per_sec == 1.0
     assert config.page_size == 250
     assert config.write_chunk_size is None
-    assert config.chunk_sizes() == WriteChunks(flat=500, nested=100, floor=10)
+    assert config.chunk_sizes() == WriteChunks(flat=2000, nested=2000, floor=10)
     assert config.base_url == "https://api.trakt.tv"
     assert config.auth_url == "https://auth.trakt.tv"
     options = PairOptions.from_pair(None)
@@ -56,7 +56,7 @@ def test_bad_values_name_key_and_value(mapping: dict[str, Any], key: str, value:
         ({"write_chunks": {"flat": 800, "nested": 50}}, WriteChunks(800, 50, 10)),
         ({"write_chunk_size": 100}, WriteChunks(100, 100, 10)),
         ({"write_chunk_size": 2, "write_chunks": {"flat": 900}}, WriteChunks(2, 2, 2)),
-        ({"write_chunks": {"nested": 4, "floor": 25}}, WriteChunks(500, 4, 4)),
+        ({"write_chunks": {"nested": 4, "floor": 25}}, WriteChunks(2000, 4, 4)),
     ],
     ids=["per-kind", "older-key", "older-key-wins", "floor-clamped"],
 )

@@ -46,6 +46,7 @@ from crosswatch_trakt.testing.bench.bench_report import (
     min_index_requests,
     read_floor,
     targets,
+    write_gap,
 )
 from crosswatch_trakt.testing.bench.bench_restore import RestoreSpec
 from crosswatch_trakt.testing.bench.bench_scenarios import (
@@ -68,6 +69,7 @@ class Emulator:
     """The parent's handle on the emulator child process."""
 
     def __init__(self, clock: ScaledClock, spec: BenchSpec) -> None:
+        self.spec = spec
         ctx = multiprocessing.get_context("spawn")
         self.conn, child_conn = ctx.Pipe()
         self.process = ctx.Process(target=child_main, args=(child_conn, clock, spec), daemon=True)
@@ -113,7 +115,10 @@ def measure(
     rates = RateLimitConfig()
     gets = sum(1 for method, *_ in log if method == "GET")
     writes = len(log) - gets
-    floor = read_floor(gets, rates) + writes / rates.post_per_sec
+    # a write is paced from the previous answer (1 / post_per_sec + the margin after it),
+    # and Trakt (the emulator) takes its time per entry to apply each body
+    applying = sum(sizes) * emulator.spec.write_seconds_per_entry
+    floor = read_floor(gets, rates) + writes * write_gap(rates) + applying
     post_times = [t for method, _p, _s, t in log if method != "GET"]
     gaps = [b - a for a, b in itertools.pairwise(post_times)]
     return {

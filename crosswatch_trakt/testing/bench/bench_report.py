@@ -9,7 +9,11 @@ import math
 from typing import Any
 
 from crosswatch_trakt.config import RateLimitConfig
-from crosswatch_trakt.testing.bench.bench_restore import RESTORE_TARGET, WRITES_BEFORE
+from crosswatch_trakt.testing.bench.bench_restore import (
+    DENSE_WRITES,
+    RESTORE_TARGET,
+    WRITES_BEFORE,
+)
 from crosswatch_trakt.testing.bench.bench_scenarios import CONVERT_TARGET_S, BenchSpec
 
 __all__ = [
@@ -21,6 +25,7 @@ __all__ = [
     "read_floor",
     "restore_targets",
     "targets",
+    "write_gap",
 ]
 
 PAGE = 250
@@ -52,6 +57,11 @@ def read_floor(gets: int, rates: RateLimitConfig) -> float:
             at = max(at, starts[k - limit] + period)
         starts.append(at)
     return starts[-1] + pace if starts else 0.0
+
+
+def write_gap(rates: RateLimitConfig) -> float:
+    """Return the least time from one write's answer to the next write's start."""
+    return 1.0 / rates.post_per_sec + rates.write_margin_seconds
 
 
 def targets(spec: BenchSpec, report: dict[str, Any]) -> list[dict[str, Any]]:
@@ -147,15 +157,21 @@ def restore_targets(row: dict[str, Any], full: bool) -> list[tuple[str, Any, Any
     books = row["books"]
     left = sum(b["input"] - b["confirmed"] for b in books.values())
     dupes = row["restored"]["duplicate_plays"]
+    limited = row["http_429"]
     checks: list[tuple[str, Any, Any, bool]] = [
         ("R duplicate plays", dupes, 0, dupes == 0),
         ("R items not confirmed", left, 0, left == 0),
+        ("R 429s", limited, 0, limited == 0),
     ]
     if full and WRITES_BEFORE:
         most = int(WRITES_BEFORE * RESTORE_TARGET)
         checks.append(
             (f"R writes <= {RESTORE_TARGET} x {WRITES_BEFORE} (100 items per write)",
              row["writes"], f"<= {most}", row["writes"] <= most)
+        )  # fmt: skip
+        checks.append(
+            (f"R writes <= {DENSE_WRITES} (pakt's, issue 27)",
+             row["writes"], f"<= {DENSE_WRITES}", row["writes"] <= DENSE_WRITES)
         )  # fmt: skip
     return checks
 

@@ -23,6 +23,7 @@ from crosswatch_trakt.testing.emulator.faults import Fault
 from crosswatch_trakt.testing.emulator.timefmt import format_ts
 
 __all__ = [
+    "DENSE_WRITES",
     "RESTORE_TARGET",
     "RESTORE_USER",
     "WRITES_BEFORE",
@@ -37,6 +38,8 @@ RESTORE_USER = "restore"
 WRITES_BEFORE = 253
 #: the restore must cost at most this share of ``WRITES_BEFORE``
 RESTORE_TARGET = 0.25
+#: and at most the writes pakt spent on a larger restore (issue 27: 22,000 plays, 21 writes)
+DENSE_WRITES = 21
 
 
 @attrs.frozen

@@ -154,7 +154,12 @@ class EmulatorChild:
     @classmethod
     def build(cls, clock: ScaledClock, spec: BenchSpec) -> EmulatorChild:
         """Create the emulator at Trakt's limits and fill the benchmark account."""
-        fake = FakeTrakt(clock=clock, edge_rate_limits=spec.edge_limits)
+        fake = FakeTrakt(
+            clock=clock,
+            edge_rate_limits=spec.edge_limits,
+            write_entry_cap=spec.write_entry_cap,
+            write_seconds_per_entry=spec.write_seconds_per_entry,
+        )
         generate_account(
             fake,
             USER,

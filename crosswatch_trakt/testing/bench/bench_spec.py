@@ -39,6 +39,11 @@ class BenchSpec:
     p_removes: int = 20
     #: L1: movies of one host playlist spread over a free account's lists (``bench_lists``)
     playlist_items: int = 600
+    #: the emulator's cost of a write: seconds per body entry to apply it, and the largest
+    #: body it takes (a larger one is answered 502, nothing applied). 4,800 is the most pakt
+    #: nests in one write (issue 27); 0.2 ms per entry answers such a write in about 1 s
+    write_seconds_per_entry: float = 0.0002
+    write_entry_cap: int | None = 4800
 
     def ratings(self) -> dict[str, int]:
         """Return the ratings per Trakt type."""

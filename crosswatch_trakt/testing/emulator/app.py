@@ -166,7 +166,9 @@ class TraktApp:
                 fake.fault_token(_bearer(request), revoke=fault.kind == "revoke_token")
         if response is None:
             with fake.lock:
-                response = self.dispatch(request, now, user)
+                response = self.dispatch(request, now, user, entries)
+            if entries and response.status_code < 300 and fake.write_seconds_per_entry:
+                fake.clock.sleep(entries * fake.write_seconds_per_entry)  # applying takes time
             if fault is not None and fault.kind == "apply_then_status":
                 response = fault_response(fault, request.method, now)
             elif fault is not None and fault.kind == "apply_then_drop":
@@ -178,8 +180,12 @@ class TraktApp:
         answer: Iterable[bytes] = response(environ, start_response)
         return answer
 
-    def dispatch(self, request: Request, now: float, user: list[str]) -> Response:
-        """Run the checks Trakt and Cloudflare make, then the handler."""
+    def dispatch(self, request: Request, now: float, user: list[str], entries: int = 0) -> Response:
+        """Run the checks Trakt and Cloudflare make, then the handler.
+
+        ``entries``: a write body's entries; over ``write_entry_cap`` it is refused (502,
+        nothing applied) once the rate limit has counted it.
+        """
         fake = self.fake
         if now < fake.blocked_until:  # the edge's cool-down holds every request
             return html(429, {"Retry-After": str(math.ceil(fake.blocked_until - now))})
@@ -221,6 +227,9 @@ class TraktApp:
                 if not verdict.allowed:
                     headers["Retry-After"] = str(verdict.retry_after())
                     return json_response({"error": "rate_limited"}, 429, headers)
+        cap = fake.write_entry_cap
+        if cap is not None and entries > cap:
+            return empty(502, headers)
         call = Call(fake, request, args, now, state)
         try:
             response = route.handler(call)

@@ -75,6 +75,13 @@ class TraktWorld:
     #: ``watchlist.updated_at`` or ``{type}.watchlisted_at`` (Trakt does not document whether
     #: they move)
     watched_leave_quietly: bool = False
+    #: the most entries one write body may carry (``faults.body_entries``: a show nested with
+    #: 30 episodes counts 30); a larger body is answered 502 with nothing applied (``None``:
+    #: no cap), as a Trakt that gives up on a body too large for it
+    write_entry_cap: int | None = None
+    #: how long a write takes per entry of its body, on the emulator's clock, after it was
+    #: counted and applied: a large body is answered later (0: at once)
+    write_seconds_per_entry: float = 0.0
     token_lifetime: int = 7 * 86400
     device_expires_in: int = 600
     device_interval: int = 5
