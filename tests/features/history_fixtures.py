@@ -112,3 +112,17 @@ def plays_at(fake: FakeTrakt, media: Movie | Episode, user: str = "alice") -> li
     with fake.lock:
         plays = fake.users[user].plays_of(media)
     return sorted(format_ts(p.watched_at) for p in plays)
+
+
+def posts(fake: FakeTrakt, path: str) -> list[tuple[int, float]]:
+    """Return ``(entries, arrival time)`` of each logged POST to ``path``, in order."""
+    with fake.lock:
+        return [(e.entries, e.time) for e in fake.log if e.method == "POST" and e.path == path]
+
+
+def duplicates(fake: FakeTrakt, user: str = "alice") -> int:
+    """Return how many plays repeat an (item, watched_at) already on the emulator."""
+    with fake.lock:
+        history = fake.users[user].history.values()
+        marks = [(p.media.type, p.media.trakt, p.watched_at) for p in history]
+    return len(marks) - len(set(marks))

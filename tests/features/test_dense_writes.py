@@ -5,14 +5,16 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
-from history_fixtures import (  # noqa: F401  (fixtures)
+from history_fixtures import (
     accounted,
+    duplicates,
     episode_item,
-    fixture_history,
     movie_item,
     play_count,
+    posts,
     with_pair,
 )
+from history_fixtures import fixture_history as fixture_history  # the ``history`` fixture
 
 from crosswatch_trakt.config import DENSE_ENTRIES
 from crosswatch_trakt.features.history import HistoryFeature
@@ -37,19 +39,6 @@ def plays(items: list[Movie]) -> list[dict[str, Any]]:
     """Return one host play per movie, a minute apart."""
     return [movie_item(m, START + i * 60.0) | {"ids": {"tmdb": m.ids["tmdb"]}}
             for i, m in enumerate(items)]  # fmt: skip
-
-
-def posts(fake: FakeTrakt, path: str) -> list[tuple[int, float]]:
-    """Return ``(entries, arrival time)`` of each logged POST to ``path``, in order."""
-    with fake.lock:
-        return [(e.entries, e.time) for e in fake.log if e.method == "POST" and e.path == path]
-
-
-def duplicates(fake: FakeTrakt) -> int:
-    """Return how many plays repeat an (item, watched_at) already on the emulator."""
-    with fake.lock:
-        marks = [(p.media.trakt, p.watched_at) for p in fake.users["alice"].history.values()]
-    return len(marks) - len(set(marks))
 
 
 def test_history_writes_carry_two_thousand_entries(

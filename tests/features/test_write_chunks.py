@@ -9,10 +9,12 @@ import pytest
 import requests
 from history_fixtures import (  # noqa: F401  (fixtures)
     accounted,
+    duplicates,
     episode_item,
     fixture_history,
     movie_item,
     play_count,
+    posts,
     with_pair,
 )
 
@@ -52,16 +54,7 @@ def plays(items: list[Movie]) -> list[dict[str, Any]]:
 
 def sizes(fake: FakeTrakt, path: str) -> list[int]:
     """Return the items each logged POST to ``path`` carried, in order."""
-    with fake.lock:
-        return [e.entries for e in fake.log if e.method == "POST" and e.path == path]
-
-
-def duplicates(fake: FakeTrakt) -> int:
-    """Return how many plays repeat an (item, watched_at) already on the emulator."""
-    with fake.lock:
-        history = fake.users["alice"].history.values()
-        marks = [(p.media.type, p.media.trakt, p.watched_at) for p in history]
-    return len(marks) - len(set(marks))
+    return [entries for entries, _at in posts(fake, path)]
 
 
 def test_a_thousand_movie_plays_cost_two_history_posts(
