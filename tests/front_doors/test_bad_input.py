@@ -214,7 +214,7 @@ def test_episodes_without_numbers_or_show_ids(
 def test_ten_thousand_items_in_one_call(
     pm: pluggy.PluginManager, fake_trakt: FakeTrakt, host_context: HostContext
 ) -> None:
-    """10,000 ratings in one call go in chunks of 500 and each is accounted for exactly once."""
+    """10,000 ratings in one call go in chunks of 2,000 and each is accounted for exactly once."""
     movies = films(fake_trakt, 10_000)
     items = [
         {**host_item(m), "rating": 11 if i % 1000 == 0 else 1 + i % 10}
@@ -224,7 +224,7 @@ def test_ten_thousand_items_in_one_call(
     assert len(result["confirmed_keys"]) == 9_990
     assert set(reason_of(result).values()) == {"invalid_rating"}
     assert len(fake_trakt.users["alice"].ratings) == 9_990
-    assert fake_trakt.log_count(method="POST", path="/sync/ratings") == 20  # 9,990 / 500
+    assert fake_trakt.log_count(method="POST", path="/sync/ratings") == 5  # 9,990 / 2,000
 
 
 def test_unicode_titles_round_trip(
