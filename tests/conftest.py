@@ -25,13 +25,16 @@ settings.load_profile("crosswatch-trakt")
 
 
 @pytest.fixture(autouse=True)
-def _budget_in_tmp(
-    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Keep the shared GET budget's records (the user's cache folder) in a temp folder."""
+def _budget_in_tmp(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Keep the shared GET budget's records (the user's cache folder) in a temp folder.
+
+    Its own ``MonkeyPatch``, so a test's ``monkeypatch.undo()`` leaves it in place.
+    """
     cache = tmp_path_factory.mktemp("xdg-cache")
-    monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
-    monkeypatch.setenv("XDG_RUNTIME_DIR", str(cache / "run"))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_CACHE_HOME", str(cache))
+        patch.setenv("XDG_RUNTIME_DIR", str(cache / "run"))
+        yield
 
 
 @pytest.fixture(autouse=True)
