@@ -144,8 +144,10 @@ def run_demo(out: Out, progress: Progress) -> DemoReport:
     fake = FakeTrakt(clock=clock)
     seed_demo(fake, USER)
     with tempfile.TemporaryDirectory(prefix="crosswatch-trakt-demo-") as folder, fake.serve():
+        # the throwaway emulator's GET budget stays in the throwaway folder, not ~/.cache
+        budget = {"shared_budget": {"folder": str(Path(folder) / "budget")}}
         settings = CliSettings(
-            trakt=fake.provider_config(),
+            trakt={**fake.provider_config(), **budget},
             state_dir=Path(folder) / "state",
             pair=PAIR,
         )

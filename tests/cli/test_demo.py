@@ -27,6 +27,15 @@ def test_demo_command_succeeds_and_tells_the_story(capsys: pytest.CaptureFixture
     assert "the unchanged pass cost 1 request (GET 1)" in out
 
 
+def test_demo_leaves_nothing_in_the_users_cache_folder(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The throwaway emulator's shared GET budget stays in the demo's own temp folder."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    assert main(["demo", "-q"]) == 0
+    assert not (tmp_path / "cache").exists()
+
+
 def test_demo_second_pass_costs_only_the_change_gate() -> None:
     """The unchanged second pass makes exactly one request: GET /sync/last_activities."""
     report = run_demo(io.StringIO(), Progress(io.StringIO(), quiet=True))

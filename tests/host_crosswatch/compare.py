@@ -134,6 +134,8 @@ def main() -> int:
     untouched = config_listing()
     original = os.mkdir
     with tempfile.TemporaryDirectory() as held:
+        # the shared GET budget's record goes to the user's cache folder: keep it in ours
+        os.environ["XDG_CACHE_HOME"] = str(Path(held) / "cache")
         os.mkdir = redirecting_mkdir(Path(held))  # type: ignore[assignment]
         try:
             rows = [four_passes(label, module, src) for label, module in MODULES.items()]
