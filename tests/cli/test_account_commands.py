@@ -16,7 +16,7 @@ def test_login_stores_tokens_owner_only(
     """Login shows the code and URL, and stores the tokens with mode 0600, never printing them."""
     ran = cli("login")
     assert ran.code == 0
-    assert "https://trakt.tv/activate" in ran.out
+    assert f"{emulator_env.base_url}/oauth/activate" in ran.out  # the emulator's own page
     tokens = state_dir / "trakt_tokens.json"
     assert stat.S_IMODE(tokens.stat().st_mode) == 0o600
     secret = json.loads(tokens.read_text())["access_token"]

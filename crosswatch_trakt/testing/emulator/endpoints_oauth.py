@@ -23,6 +23,19 @@ INVALID_CLIENT = {
 }
 
 
+ACTIVATE_PATH = "/oauth/activate"
+ACTIVATE_PAGE = (
+    "This is the crosswatch-trakt Trakt emulator, not trakt.tv.\n"
+    "Its device logins are approved at once for its user, unless it runs with "
+    "--no-auto-approve; then a test approves them with FakeTrakt.approve_device(code, user).\n"
+)
+
+
+def activate(call: Call) -> Response:
+    """``GET /oauth/activate``: the emulator's stand-in for trakt.tv/activate (plain text)."""
+    return Response(ACTIVATE_PAGE, status=200, content_type="text/plain; charset=utf-8")
+
+
 def _body(call: Call) -> Mapping[str, Any]:
     body = call.body()
     return body if isinstance(body, Mapping) else {}
@@ -47,7 +60,9 @@ def device_code(call: Call) -> Response:
         {
             "device_code": device.device_code,
             "user_code": device.user_code,
-            "verification_url": "https://trakt.tv/activate",
+            # the emulator's own page, never trakt.tv's: a code of the emulator means
+            # nothing there
+            "verification_url": call.request.host_url + ACTIVATE_PATH.lstrip("/"),
             "expires_in": device.expires_in,
             "interval": device.interval,
         }
@@ -121,6 +136,7 @@ def revoke(call: Call) -> Response:
 
 ROUTES = [
     Route("/oauth/device/code", ("POST",), device_code, authed=False),
+    Route(ACTIVATE_PATH, ("GET",), activate, authed=False),
     Route("/oauth/device/token", ("POST",), device_token, authed=False),
     Route("/oauth/token", ("POST",), token, authed=False),
     Route("/oauth/revoke", ("POST",), revoke, authed=False),

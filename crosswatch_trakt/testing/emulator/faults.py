@@ -16,34 +16,12 @@ import json
 import re
 import threading
 from collections.abc import Mapping
-from typing import Any, Literal
+from typing import Any
 
 import attrs
 
 from crosswatch_trakt.testing.emulator.hostile import HOSTILE
-
-FaultKind = Literal[
-    "status",
-    "delay",
-    "drop",
-    "apply_then_status",
-    "apply_then_drop",
-    "lock",
-    "expire_token",
-    "revoke_token",
-    "hostile",
-]
-KINDS: tuple[str, ...] = (
-    "status",
-    "delay",
-    "drop",
-    "apply_then_status",
-    "apply_then_drop",
-    "lock",
-    "expire_token",
-    "revoke_token",
-    "hostile",
-)
+from crosswatch_trakt.testing.emulator.options import KINDS, FaultKind
 
 CLOUDFLARE_HTML = """<!DOCTYPE html>
 <html lang="en-US"><head><title>{title} | api.trakt.tv | Cloudflare</title></head>

@@ -1,4 +1,4 @@
-"""Serve a WSGI app on 127.0.0.1 with an ephemeral port, threaded, in a daemon thread."""
+"""Serve a WSGI app (on 127.0.0.1, an ephemeral port by default), threaded, in a daemon thread."""
 
 from __future__ import annotations
 
@@ -28,8 +28,13 @@ class ServerThread:
 
     @property
     def base_url(self) -> str:
-        """Return ``http://127.0.0.1:<port>``."""
-        return f"http://127.0.0.1:{self.server.server_port}"
+        """Return ``http://<address>:<port>`` (``[::1]`` for IPv6; a wildcard: loopback)."""
+        address = str(self.server.server_address[0])
+        if ":" in address:
+            return f"http://[{'::1' if address == '::' else address}]:{self.server.server_port}"
+        if address == "0.0.0.0":
+            address = "127.0.0.1"
+        return f"http://{address}:{self.server.server_port}"
 
     def stop(self) -> None:
         """Stop serving and release the port."""
