@@ -2,22 +2,32 @@
 
 Hosts load the plugin through the ``crosswatch`` entry point and talk to it through the
 hooks in ``crosswatch_trakt.hostspec``; this facade names what a host or a test needs.
+
+The names are imported on first use (PEP 562): importing a submodule, such as the command
+line for its ``--help``, does not load the adapter, its HTTP client and its logging.
 """
 
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from crosswatch_trakt._version import __version__
-from crosswatch_trakt.config import PairOptions, TraktConfig
-from crosswatch_trakt.errors import (
-    AccountLimitExceeded,
-    AccountLocked,
-    AuthorizationRequired,
-    ConfigError,
-    FeatureNotSupported,
-    IncompleteRead,
-    RateLimited,
-    TraktError,
-    VipOnly,
-)
-from crosswatch_trakt.hostspec import REASONS, ApplyResult, HostContext
+
+if TYPE_CHECKING:
+    from crosswatch_trakt.config import PairOptions, TraktConfig
+    from crosswatch_trakt.errors import (
+        AccountLimitExceeded,
+        AccountLocked,
+        AuthorizationRequired,
+        ConfigError,
+        FeatureNotSupported,
+        IncompleteRead,
+        RateLimited,
+        TraktError,
+        VipOnly,
+    )
+    from crosswatch_trakt.hostspec import REASONS, ApplyResult, HostContext
 
 __all__ = [
     "REASONS",
@@ -36,3 +46,31 @@ __all__ = [
     "VipOnly",
     "__version__",
 ]
+
+#: each public name and the module that defines it
+_HOMES = {
+    "PairOptions": "config",
+    "TraktConfig": "config",
+    "AccountLimitExceeded": "errors",
+    "AccountLocked": "errors",
+    "AuthorizationRequired": "errors",
+    "ConfigError": "errors",
+    "FeatureNotSupported": "errors",
+    "IncompleteRead": "errors",
+    "RateLimited": "errors",
+    "TraktError": "errors",
+    "VipOnly": "errors",
+    "REASONS": "hostspec",
+    "ApplyResult": "hostspec",
+    "HostContext": "hostspec",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _HOMES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{_HOMES[name]}"), name)
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Callable
 from typing import Any
 
@@ -17,7 +16,7 @@ from crosswatch_trakt.cli.exitcodes import (
     CliError,
 )
 from crosswatch_trakt.cli.host import CliHost
-from crosswatch_trakt.cli.render import Out
+from crosswatch_trakt.cli.render import Out, write_json
 from crosswatch_trakt.cli.runtime import Runtime
 from crosswatch_trakt.support.clock import Clock, SystemClock
 from crosswatch_trakt.trakt.tokens import TOKENS_FILE
@@ -68,39 +67,69 @@ def device_login(
     )
 
 
+class _Asked:
+    """A text stream onto stderr that writes even when quiet (the code must be seen)."""
+
+    def __init__(self, rt: Runtime) -> None:
+        self._progress = rt.progress
+
+    def write(self, text: str) -> int:
+        self._progress.ask(text)
+        return len(text)
+
+    def flush(self) -> None:
+        """Nothing to flush: ``ask`` flushes."""
+
+
 def login(rt: Runtime) -> int:
     """Log in with a device code and store the tokens in the state folder."""
     host, out = rt.host, rt.out
-    device_login(host, out)
+    device_login(host, _Asked(rt) if rt.args.json else out)
     path = host.settings.state_dir / TOKENS_FILE
-    out.write(f"Logged in to Trakt. The tokens are in {path} (readable by you only).\n")
+    if rt.args.json:
+        write_json(out, {"logged_in": True, "tokens_file": str(path)})
+    else:
+        out.write(f"Logged in to Trakt. The tokens are in {path} (readable by you only).\n")
     return OK
 
 
-def _purge(rt: Runtime) -> None:
-    """Delete the cached personal data (caches, held-back items, set-aside files)."""
+def _purge(rt: Runtime) -> dict[str, int]:
+    """Delete the cached personal data (caches, held-back items, set-aside files, locks)."""
     folder = folder_of(rt.host)
     sizes = dict(folder.files())
     gone = folder.delete(folder.personal())
+    locks = folder.delete_locks()
     freed = sum(sizes.get(name, 0) for name in gone)
-    rt.out.write(f"Purged {len(gone)} file(s) of cached personal data ({freed} bytes).\n")
+    if not rt.args.json:
+        rt.out.write(
+            f"Purged {len(gone)} file(s) of cached personal data ({freed} bytes) "
+            f"and {len(locks)} lock file(s).\n"
+        )
+    return {"files": len(gone), "bytes": freed, "lock_files": len(locks)}
 
 
 def logout(rt: Runtime) -> int:
     """Revoke the login at Trakt and delete the stored tokens (``--purge``: and the caches)."""
     host, out = rt.host, rt.out
     host.settings.require_client(secret=True)
+    revoked: bool | None = None
     if not host.logged_in():
-        out.write("Not logged in: there is no token to revoke.\n")
+        said = "Not logged in: there is no token to revoke."
     elif host.logout():
-        out.write("Logged out: Trakt revoked the token and the stored tokens are deleted.\n")
+        revoked = True
+        said = "Logged out: Trakt revoked the token and the stored tokens are deleted."
     else:
-        out.write(
+        revoked = False
+        said = (
             "The stored tokens are deleted, but Trakt did not confirm the revocation; "
-            "revoke the app at https://trakt.tv/oauth/authorized_applications if needed.\n"
+            "revoke the app at https://trakt.tv/oauth/authorized_applications if needed."
         )
-    if rt.args.purge:
-        _purge(rt)
+    if not rt.args.json:
+        out.write(said + "\n")
+    purged = _purge(rt) if rt.args.purge else None
+    if rt.args.json:
+        write_json(out, {"was_logged_in": revoked is not None, "revoked": revoked,
+                         "purged": purged})  # fmt: skip
     return OK
 
 
@@ -171,8 +200,7 @@ def status(rt: Runtime) -> int:
         with host.progress.step("reading the watchlist for its usage"):
             usage["watchlist"] = len(host.snapshot("watchlist"))
     if args.json:
-        json.dump({**report, "usage": usage, "last_activities": activities}, out, indent=2)
-        out.write("\n")
+        write_json(out, {**report, "usage": usage, "last_activities": activities})
     else:
         now = _clock(host).time()
         vip = {True: "yes", False: "no", None: "unknown"}[report.get("vip")]

@@ -7,34 +7,16 @@ docs/crosswatch.md.
 
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
 
+import attrs
+
 from crosswatch_trakt.cli.exitcodes import OK, PARTIAL
+from crosswatch_trakt.cli.render import write_json
 from crosswatch_trakt.cli.runtime import Runtime
 from crosswatch_trakt.crosswatch import switch
 
-__all__ = ["add_arguments", "crosswatch"]
-
-_FOLDER_HELP = "CrossWatch's folder, the one that holds cw_platform/ (its container: /app)"
-
-
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """Add ``status``, ``install`` and ``uninstall`` (default ``status``) to ``parser``."""
-    parser.set_defaults(action="status", folder=".", check=False)
-    actions = parser.add_subparsers(dest="action", metavar="ACTION")
-    status = actions.add_parser("status", help="say what the tree loads for Trakt (default)")
-    status.add_argument("folder", nargs="?", default=".", help=_FOLDER_HELP)
-    for name, help in (
-        ("install", "make CrossWatch load this package for Trakt"),
-        ("uninstall", "put CrossWatch's own Trakt module back, byte for byte"),
-    ):
-        action = actions.add_parser(name, help=help, description=help)
-        action.add_argument("folder", help=_FOLDER_HELP)
-        action.add_argument(
-            "--check", action="store_true",
-            help="change nothing; exit 0 when nothing is to do, 1 when it would change the tree",
-        )  # fmt: skip
+__all__ = ["crosswatch"]
 
 
 def crosswatch(rt: Runtime) -> int:
@@ -43,12 +25,25 @@ def crosswatch(rt: Runtime) -> int:
     action, check = rt.args.action, rt.args.check
     if action == "status":
         found = switch.inspect(folder)
-        rt.out.write(_status(found))
+        if rt.args.json:
+            write_json(rt.out, {"action": action, **_fields(found)})
+        else:
+            rt.out.write(_status(found))
         return OK
     change = switch.install if action == "install" else switch.uninstall
     done = change(folder, check=check)
-    rt.out.write(_report(done, action, check))
-    return PARTIAL if check and done.changed else OK
+    code = PARTIAL if check and done.changed else OK
+    if rt.args.json:
+        write_json(rt.out, {"action": action, "check": check, "exit_code": code,
+                            **_fields(done)})  # fmt: skip
+    else:
+        rt.out.write(_report(done, action, check))
+    return code
+
+
+def _fields(found: switch.Switch) -> dict[str, object]:
+    """Return the switch as JSON fields: the tree, its registry line, and what it loads."""
+    return {**attrs.asdict(found), "registry": found.registry, "switched": found.switched}
 
 
 def _status(found: switch.Switch) -> str:

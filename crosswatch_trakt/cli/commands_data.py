@@ -16,7 +16,7 @@ from crosswatch_trakt.cli.commands_state import folder_of
 from crosswatch_trakt.cli.exitcodes import OK, USAGE, CliError
 from crosswatch_trakt.cli.host import CliHost
 from crosswatch_trakt.cli.outfile import write_out
-from crosswatch_trakt.cli.render import snapshot_table
+from crosswatch_trakt.cli.render import snapshot_table, write_json
 from crosswatch_trakt.cli.runtime import Runtime
 from crosswatch_trakt.hostspec import Snapshot
 from crosswatch_trakt.support.clock import SystemClock
@@ -42,8 +42,7 @@ def snapshot(rt: Runtime) -> int:
     check_feature(host, args.feature)
     items = read_snapshots(host, [args.feature], fresh=args.fresh)[args.feature]
     if args.json:
-        json.dump(items, out, indent=2, sort_keys=True)
-        out.write("\n")
+        write_json(out, items)
     else:
         out.write("\n".join(snapshot_table(args.feature, items)) + "\n")
     return OK
@@ -74,8 +73,7 @@ def export(rt: Runtime) -> int:
         ) from exc
     if args.json:
         summary = {"out": str(path), "written": how, "exported_at": document["exported_at"]}
-        json.dump({**summary, "counts": counts}, out, indent=2, sort_keys=True)
-        out.write("\n")
+        write_json(out, {**summary, "counts": counts})
     else:
         out.write(f"Exported {said} to {path}.\n")
     return OK

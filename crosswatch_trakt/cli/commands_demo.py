@@ -25,7 +25,7 @@ from crosswatch_trakt.cli.exitcodes import OK, PARTIAL, USAGE, CliError
 from crosswatch_trakt.cli.host import CliHost
 from crosswatch_trakt.cli.plan import FeaturePlan, plan_feature
 from crosswatch_trakt.cli.progressbar import Progress
-from crosswatch_trakt.cli.render import Out, plan_line
+from crosswatch_trakt.cli.render import Out, plan_line, write_json
 from crosswatch_trakt.cli.runtime import Runtime
 from crosswatch_trakt.cli.settings import CliSettings
 from crosswatch_trakt.hostspec import ApplyResult
@@ -80,7 +80,7 @@ class _Demo:
     def step(self, number: int, name: str, what: str) -> Iterator[None]:
         self.out.write(f"\n{number}. {what}\n")
         before = len(self.fake.log)
-        with self.host.progress.step(what):
+        with self.host.progress.step(what, done_note=False):  # the cost line says it
             yield
         entries = self.fake.log[before:]
         cost = StepCost(
@@ -133,6 +133,16 @@ class _Indented:
 
     def flush(self) -> None:
         self.out.flush()
+
+
+class _Unsaid:
+    """An ``Out`` that keeps nothing: the narrative, when ``--json`` prints the report only."""
+
+    def write(self, text: str) -> int:
+        return len(text)
+
+    def flush(self) -> None:
+        """Nothing to flush."""
 
 
 def run_demo(out: Out, progress: Progress) -> DemoReport:
@@ -209,9 +219,16 @@ def demo(rt: Runtime) -> int:
             USAGE,
         )
     started = time.monotonic()
-    report = run_demo(out, rt.progress)
+    report = run_demo(_Unsaid() if rt.args.json else out, rt.progress)
     seconds = time.monotonic() - started
     total = sum(step.requests for step in report.steps)
+    if rt.args.json:
+        steps = [attrs.asdict(step) for step in report.steps]
+        verdict = {"verified": report.verified, "unresolved": report.unresolved}
+        write_json(
+            out, {**verdict, "requests": total, "seconds": round(seconds, 3), "steps": steps}
+        )
+        return OK if report.verified else PARTIAL
     out.write(f"\nDone in {seconds:.1f} s, {total} requests in all. ")
     if report.verified:
         out.write(

@@ -7,7 +7,7 @@ Unlike ``python -m crosswatch_trakt.testing`` it prints no token: log in against
 
 from __future__ import annotations
 
-import argparse
+import json
 import signal
 import threading
 
@@ -16,14 +16,7 @@ from crosswatch_trakt.cli.render import Out
 from crosswatch_trakt.cli.runtime import Runtime
 from crosswatch_trakt.support.clock import SystemClock
 
-__all__ = ["add_arguments", "emulator", "serve"]
-
-
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """Add the emulator's options (shared with ``python -m crosswatch_trakt.testing``)."""
-    from crosswatch_trakt.testing.emulator.launch import add_arguments as add
-
-    add(parser)
+__all__ = ["emulator", "serve"]
 
 
 def serve(rt: Runtime, stop: threading.Event) -> int:
@@ -42,8 +35,20 @@ def serve(rt: Runtime, stop: threading.Event) -> int:
             USAGE,
         ) from exc
     try:
-        _banner(out, url, args.user, fake.client_id, fake.client_secret, args.no_auto_approve)
-        if args.fault:
+        if args.json:  # one line a script reads before it starts its requests
+            document = {
+                "url": url,
+                "user": args.user,
+                "client_id": fake.client_id,
+                "client_secret": fake.client_secret,
+                "auto_approve": not args.no_auto_approve,
+                "faults": len(args.fault),
+            }
+            out.write(json.dumps(document, sort_keys=True) + "\n")
+            out.flush()
+        else:
+            _banner(out, url, args.user, fake.client_id, fake.client_secret, args.no_auto_approve)
+        if args.fault and not args.json:
             out.write(f"Injected {len(args.fault)} fault(s); they fire in the order given.\n")
         stop.wait()
     finally:

@@ -30,6 +30,24 @@ __all__ = ["import_", "parse_collections", "run_plan"]
 COLLECTION_KINDS = ("movies", "shows")
 
 
+#: per feature, the field its items cannot do without: a file whose items all lack it holds
+#: another feature's items (a watchlist backup named ``--features ratings``)
+REQUIRED_FIELD = {"ratings": "rating", "history": "watched_at"}
+
+
+def check_items(feature: str, items: Sequence[HostItem], where: str) -> None:
+    """Raise a usage error when no item of ``items`` can be one of ``feature``'s."""
+    field = REQUIRED_FIELD.get(feature)
+    if field is None or not items:
+        return
+    if not any(isinstance(item, Mapping) and item.get(field) is not None for item in items):
+        raise CliError(
+            f"{where} holds no {feature}: none of its {len(items)} item(s) has a {field}. "
+            "Is it a backup of another feature? Check --features.",
+            USAGE,
+        )
+
+
 def check_feature(host: CliHost, feature: str) -> None:
     """Raise a usage error unless ``feature`` is one the plugin announces."""
     if feature not in host.features():
@@ -78,11 +96,14 @@ def _apply(
         if not items:
             continue
         verb = "adding" if action == "add" else "removing"
-        with host.progress.step(f"{plan.feature}: {verb} {len(items)} item(s)"):
+        label = f"{plan.feature}: {verb} {len(items)} item(s)"
+        if dry_run:
+            label = f"{plan.feature}: checking {len(items)} item(s) to {action} (dry run)"
+        with host.progress.step(label):
             result = host.apply(action, plan.feature, items, dry_run=dry_run)
         host.progress.advance(len(items))
         if out is not None:
-            out.write("\n".join(accounting_lines(f"{action}s", result)) + "\n")
+            out.write("\n".join(accounting_lines(f"{plan.feature} {action}s", result)) + "\n")
         done.append((action, result))
     return done
 
@@ -97,20 +118,25 @@ def _confirm(rt: Runtime, risky: list[_Planned], guard: RemovalGuard) -> None:
     """Let the removals through with ``--yes``, or after a ``yes`` typed on a terminal."""
     if rt.args.yes or not risky:
         return
-    reasons = "; ".join(guard.reason(p.plan, p.present) for p in risky)
+    reasons = " and ".join(guard.reason(p.plan, p.present) for p in risky)
     stdin = rt.stdin
     interactive = (
         not rt.args.json and stdin is not None and stdin.isatty() and str(rt.args.file) != "-"
     )
     if interactive and stdin is not None:
         rt.progress.ask(f"This import {reasons}. Type yes to go on: ")
-        if stdin.readline().strip().lower() in (b"yes", b"y"):
+        if stdin.readline().strip() == b"yes":  # the word asked for, nothing shorter
             return
-        raise CliError("Nothing was written: the removals were not confirmed.", USAGE)
+        raise CliError(
+            "Nothing was written: the removals were not confirmed (type yes, the whole word).",
+            USAGE,
+            "removal_not_confirmed",
+        )
     raise CliError(
         f"Nothing was written: this import {reasons}. Check the plan with --dry-run, then "
         "run it again with --yes.",
         USAGE,
+        "removal_not_confirmed",
     )
 
 
@@ -147,8 +173,11 @@ def import_(rt: Runtime) -> int:
     guard = host.settings.guard
     text = None if args.json else rt.out
     planned: list[_Planned] = []
-    for number, (feature, items) in enumerate(source.items(), 1):
+    where = "The standard input" if args.file == "-" else str(path)
+    for feature, items in source.items():
         check_feature(host, feature)
+        check_items(feature, items, where)
+    for number, (feature, items) in enumerate(source.items(), 1):
         with host.progress.step(f"[{number}/{len(source)}] reading {feature} from Trakt"):
             present = host.snapshot(feature)
         plan = plan_feature(feature, items, present, remove_missing=args.remove_missing)

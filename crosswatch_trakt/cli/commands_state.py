@@ -9,7 +9,6 @@ was read at and the held-back items with their reason and when the hold ends;
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections import Counter
 from typing import Any
 
@@ -17,7 +16,7 @@ import attrs
 
 from crosswatch_trakt.cli.exitcodes import OK
 from crosswatch_trakt.cli.host import CliHost
-from crosswatch_trakt.cli.render import Out
+from crosswatch_trakt.cli.render import Out, write_json
 from crosswatch_trakt.cli.runtime import Runtime
 from crosswatch_trakt.cli.statefolder import StateFolder
 from crosswatch_trakt.config import TraktConfig
@@ -59,8 +58,7 @@ def _show(folder: StateFolder, out: Out, as_json: bool) -> int:
             "watermarks": marks,
             "holds": [attrs.asdict(hold) for hold in holds],
         }
-        json.dump(report, out, indent=2, sort_keys=True)
-        out.write("\n")
+        write_json(out, report)
         return OK
     out.write(f"State folder: {folder.root}\n")
     if not files:
@@ -97,10 +95,16 @@ def state(rt: Runtime) -> int:
     if action == "clear-holds":
         count = len(list(folder.holds(args.feature)))
         folder.clear_holds(args.feature)
+        if args.json:
+            write_json(out, {"cleared": count, "feature": args.feature})
+            return OK
         which = f"{args.feature} " if args.feature else ""
         out.write(f"Cleared {count} held-back {which}item(s): the next run sends them again.\n")
         return OK
     gone = folder.reset()
+    if args.json:
+        write_json(out, {"deleted": gone})
+        return OK
     out.write(
         f"Deleted {len(gone)} file(s) of caches and held-back items; the login stays. "
         "The next run reads everything from Trakt.\n"

@@ -8,6 +8,7 @@ Trakt or network error. See ``docs/cli.md``.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from crosswatch_trakt.errors import (
     AccountLimitExceeded,
@@ -22,7 +23,9 @@ from crosswatch_trakt.errors import (
     TraktError,
     VipOnly,
 )
-from crosswatch_trakt.hostspec import ApplyResult
+
+if TYPE_CHECKING:
+    from crosswatch_trakt.hostspec import ApplyResult
 
 __all__ = [
     "LOGIN_REQUIRED",
@@ -47,11 +50,26 @@ TRAKT_ERROR = 5
 REFUSAL_REASONS = frozenset({"account_limit", "account_locked", "vip_only"})
 
 
-class CliError(Exception):
-    """A failure the command reports as one sentence and an exit code (never a traceback)."""
+#: the reason code ``--json`` reports for a failure with this exit code, unless more is known
+REASONS_BY_CODE = {
+    PARTIAL: "partial",
+    USAGE: "usage",
+    LOGIN_REQUIRED: "auth_required",
+    REFUSED: "refused",
+    TRAKT_ERROR: "trakt_error",
+}
 
-    def __init__(self, message: str, code: int) -> None:
+
+class CliError(Exception):
+    """A failure the command reports as one sentence and an exit code (never a traceback).
+
+    ``reason`` is the machine-readable code ``--json`` reports (``usage``, ``auth_required``,
+    ``removal_not_confirmed``, an adapter error's reason, ...).
+    """
+
+    def __init__(self, message: str, code: int, reason: str | None = None) -> None:
         self.code = code
+        self.reason = reason or REASONS_BY_CODE.get(code, "error")
         super().__init__(message)
 
 

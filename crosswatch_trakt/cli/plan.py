@@ -140,8 +140,8 @@ class RemovalGuard:
         return removes > self.max_count or removes > self.max_share * present
 
     def reason(self, plan: FeaturePlan, present: int) -> str:
-        """Return ``removes N of M FEATURE items`` with the threshold it passes."""
+        """Return ``removes N of the M FEATURE items on Trakt`` and the threshold it passes."""
         return (
-            f"{plan.feature}: removes {len(plan.removes)} of {present} item(s) "
+            f"removes {len(plan.removes)} of the {present} {plan.feature} item(s) on Trakt "
             f"(more than {self.max_count} or {self.max_share:.0%})"
         )

@@ -6,7 +6,9 @@ pause, a retry or a slow answer shows as ``waiting N s`` instead of a frozen scr
 the warning above it: a 429, a refused connection; the line itself never guesses). The
 line names the feature and the part read (``ratings movies read: page 2/8``); a write shows
 the ETA of the whole command's writes when the command announced them (``overall``). In a
-pipe or cron each finished outermost step is one plain line; ``--quiet`` writes nothing.
+pipe or cron (or with ``--no-progress``) nothing is drawn: each finished outermost step is one
+plain line; ``--quiet`` writes neither. Log records go through ``log``: the status line is
+cleared, the record printed and the line drawn again, so the two never share a line.
 """
 
 from __future__ import annotations
@@ -31,10 +33,11 @@ WAIT_AFTER_SECONDS = 2.0
 
 @attrs.define
 class Progress:
-    """Status lines on ``stream`` when it is a terminal and not quiet; notes unless quiet."""
+    """A status line on ``stream`` (a terminal, ``draw``, not quiet); notes unless quiet."""
 
     stream: TextIO
     quiet: bool = False
+    draw: bool = True
     enabled: bool = attrs.field(init=False)
     _label: str = attrs.field(init=False, default="")
     _detail: str = attrs.field(init=False, default="")
@@ -47,7 +50,8 @@ class Progress:
 
     def __attrs_post_init__(self) -> None:
         isatty = getattr(self.stream, "isatty", None)
-        self.enabled = not self.quiet and bool(isatty is not None and isatty())
+        terminal = bool(isatty is not None and isatty())
+        self.enabled = self.draw and not self.quiet and terminal
 
     def note(self, text: str) -> None:
         """Write an informational line to the stream unless quiet."""
@@ -57,6 +61,15 @@ class Progress:
             self._clear()
             self.stream.write(text + "\n")
             self.stream.flush()
+
+    def log(self, text: str) -> None:
+        """Write a log line, even when quiet: clear the status line, print, draw it again."""
+        with self._lock:
+            self._clear()
+            self.stream.write(text + "\n")
+            self.stream.flush()
+            if self.enabled and self._depth:
+                self._draw(time.monotonic())
 
     def ask(self, text: str) -> None:
         """Write a question (no newline) to the stream, even when quiet: an answer is awaited."""
@@ -118,10 +131,12 @@ class Progress:
             return written
 
     @contextmanager
-    def step(self, label: str) -> Iterator[None]:
+    def step(self, label: str, *, done_note: bool = True) -> Iterator[None]:
         """Show ``label`` (and the latest progress) while the block runs, on a terminal.
 
         Steps nest: an inner step shows its label, and the outer one's comes back after it.
+        An outermost step ends with ``label: done in N s`` unless ``done_note`` is false (the
+        caller reports the step itself, as the demo does).
         """
         if not self.enabled:
             began = time.monotonic()
@@ -130,7 +145,7 @@ class Progress:
                 yield
             finally:
                 self._depth -= 1
-            if not self.quiet and self._depth == 0:
+            if done_note and not self.quiet and self._depth == 0:
                 self.note(f"{label}: done in {time.monotonic() - began:.1f} s")
             return
         with self._lock:
@@ -154,7 +169,7 @@ class Progress:
                 self._depth -= 1
                 self._label, self._detail = previous, ""
                 self._clear()
-        if outermost:
+        if outermost and done_note:
             self.note(f"{label}: done in {time.monotonic() - began:.1f} s")
 
     def _tick(self, stop: threading.Event) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Mapping
 from typing import Any, Protocol
@@ -18,6 +19,7 @@ __all__ = [
     "describe",
     "plan_line",
     "snapshot_table",
+    "write_json",
 ]
 
 
@@ -55,6 +57,11 @@ class ChunkedOut:
     def flush(self) -> None:
         """Flush the stream."""
         self._stream.flush()
+
+
+def write_json(out: Out, document: Any) -> None:
+    """Write ``document`` as indented JSON (keys sorted) and a newline: one ``--json`` answer."""
+    out.write(json.dumps(document, indent=2, sort_keys=True, default=str) + "\n")
 
 
 #: how many unresolved items are listed by name per reason
@@ -110,30 +117,34 @@ def plan_line(plan: FeaturePlan) -> str:
 def collection_line(stats: Mapping[str, Any] | None) -> str:
     """Return the accounting of the collection entries ``--add-collections`` wrote."""
     if stats is None:
-        return "  collection: nothing to collect"
+        return "history collection: nothing to collect"
     if "planned" in stats:
-        return f"  collection: {stats['planned']} entries would be written"
+        return f"history collection: {stats['planned']} entries would be written"
     line = (
-        f"  collection: {stats['added']} added, {stats['updated']} updated, "
+        f"history collection: {stats['added']} added, {stats['updated']} updated, "
         f"{stats['existing']} already there, {stats['not_found']} not found"
     )
     return line + (f"; stopped: {stats['error']}" if stats.get("error") else "")
 
 
 def accounting_lines(label: str, result: ApplyResult) -> list[str]:
-    """Return the accounting of one apply call: confirmed, skipped, unresolved by reason."""
+    """Return the accounting of one apply call: confirmed, skipped, unresolved by reason.
+
+    ``label`` names the feature and the call (``watchlist adds``): every line that counts
+    starts with it, so a script reading stdout knows which feature a number belongs to.
+    """
     verb = "would be written" if result["dry_run"] else "confirmed"
     unresolved = result["unresolved"]
     lines = [
-        f"  {label}: {len(result['confirmed_keys'])} {verb}, "
+        f"{label}: {len(result['confirmed_keys'])} {verb}, "
         f"{len(result['skipped_keys'])} skipped (already so), {len(unresolved)} unresolved"
     ]
     by_reason = Counter(entry["reason"] for entry in unresolved)
     for reason, count in sorted(by_reason.items()):
-        lines.append(f"    {reason}: {count} - {REASONS.get(reason, '')}")
+        lines.append(f"{label} unresolved {reason}: {count} - {REASONS.get(reason, '')}")
         shown = [entry for entry in unresolved if entry["reason"] == reason][:SHOW_UNRESOLVED]
         for entry in shown:
-            lines.append(f"      {entry['key']}  {describe(entry['item'])}: {entry['detail']}")
+            lines.append(f"    {entry['key']}  {describe(entry['item'])}: {entry['detail']}")
         if count > len(shown):
-            lines.append(f"      ... and {count - len(shown)} more")
+            lines.append(f"    ... and {count - len(shown)} more")
     return lines

@@ -54,6 +54,9 @@ class CliSettings:
     config_path: Path | None = None
     pair: Mapping[str, Any] | None = None
     guard: RemovalGuard = attrs.Factory(RemovalGuard)
+    #: where each setting came from: ``flag --base-url``, ``environment NAME``, ``config file``
+    #: (the ``[trakt]`` keys by name; ``state_dir`` and ``config`` too); unset ones are absent
+    sources: Mapping[str, str] = attrs.Factory(dict)
 
     def require_client(self, *, secret: bool) -> None:
         """Raise a usage error when the client id (and, if asked, the secret) is not set."""
@@ -136,7 +139,26 @@ def read_config_file(path: Path, *, required: bool) -> dict[str, Any]:
             raise CliError(
                 f"In the config file {path}, {table} must be a table ([{table}]).", USAGE
             )
+    _check_pair_features(data.get("pair", {}), path)
     return data
+
+
+def _check_pair_features(pair: Mapping[str, Any], path: Path) -> None:
+    """Refuse a ``[pair.features.X]`` whose X is no feature (a typo would be ignored silently)."""
+    from crosswatch_trakt.cli.parser import FEATURES
+
+    features = pair.get("features", {})
+    if not isinstance(features, dict):
+        raise CliError(
+            f"In the config file {path}, pair.features must be a table ([pair.features]).", USAGE
+        )
+    unknown = sorted(str(name) for name in features if name not in FEATURES)
+    if unknown:
+        raise CliError(
+            f"In the config file {path}, [pair.features] names no feature "
+            f"{', '.join(unknown)}: choose from {', '.join(FEATURES)}.",
+            USAGE,
+        )
 
 
 def _guard(table: Any, path: Path) -> RemovalGuard:
@@ -169,24 +191,40 @@ def load_settings(
     state_dir: str | None = None,
 ) -> CliSettings:
     """Build the settings from the flags given, the environment and the config file."""
+    sources: dict[str, str] = {}
     explicit = config or _env(environ, "config")
+    if config:
+        sources["config"] = "flag --config"
+    elif explicit:
+        sources["config"] = _env_source(environ, "config")
     path = Path(explicit).expanduser() if explicit else default_config_path(environ)
     data = read_config_file(path, required=explicit is not None)
     trakt: dict[str, Any] = dict(data.get("trakt", {}))
+    sources.update((key, "config file") for key in trakt)
     for key in ("client_id", "client_secret", "base_url", "auth_url"):
         value = _env(environ, key)
         if value:
             trakt[key] = value
-    if base_url:
-        trakt["base_url"] = base_url
-    if auth_url:
-        trakt["auth_url"] = auth_url
+            sources[key] = _env_source(environ, key)
+    for key, flag in (("base_url", base_url), ("auth_url", auth_url)):
+        if flag:
+            trakt[key] = flag
+            sources[key] = "flag --" + key.replace("_", "-")
     api = trakt.get("base_url")
     if isinstance(api, str) and "auth_url" not in trakt and api.rstrip("/") != DEFAULT_API_URL:
         trakt["auth_url"] = api  # the emulator (or a proxy) serves OAuth on the same host
+        sources["auth_url"] = "the base_url (no auth_url set)"
     folder = state_dir or _env(environ, "state_dir") or data.get("state_dir")
     if folder is not None and not isinstance(folder, str):
         raise CliError(f"In the config file {path}, state_dir must be a string.", USAGE)
+    if folder:
+        sources["state_dir"] = (
+            "flag --state-dir"
+            if state_dir
+            else _env_source(environ, "state_dir")
+            if _env(environ, "state_dir")
+            else "config file"
+        )
     root = Path(folder).expanduser() if folder else default_state_dir(environ)
     return CliSettings(
         trakt=trakt,
@@ -194,4 +232,11 @@ def load_settings(
         config_path=path if data else None,
         pair=data.get("pair"),
         guard=_guard(data.get("import", {}), path),
+        sources=sources,
     )
+
+
+def _env_source(environ: Mapping[str, str], setting: str) -> str:
+    """Return ``environment NAME`` for the variable that set ``setting``."""
+    name = next(name for name in ENV[setting] if environ.get(name))
+    return f"environment {name}"

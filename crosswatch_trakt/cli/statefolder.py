@@ -6,7 +6,9 @@ schema still shows; deleting goes through ``StateStore.delete`` (under the file'
 
 from __future__ import annotations
 
+import fcntl
 import json
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -152,6 +154,36 @@ class StateFolder:
             for name, _ in self.files()
             if name in known or (name.startswith("trakt_") and ".corrupt-" in name)
         ]
+
+    def delete_locks(self) -> list[str]:
+        """Delete the folder's lock files that no run holds; return those deleted.
+
+        A lock is taken (without waiting) before its file goes, so a run that holds it keeps
+        it; the store and the writer lock create their files again when next needed.
+        """
+        if not self.root.is_dir():
+            return []
+        gone: list[str] = []
+        for path in sorted(self.root.glob(".*.lock")):
+            try:
+                fd = os.open(path, os.O_RDWR)
+            except FileNotFoundError:
+                continue
+            except OSError as exc:
+                raise state_error("open the lock file", path, exc) from exc
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                os.close(fd)  # held by a running command: it stays
+                continue
+            try:
+                path.unlink(missing_ok=True)
+                gone.append(path.name)
+            except OSError as exc:
+                raise state_error("delete the lock file", path, exc) from exc
+            finally:
+                os.close(fd)
+        return gone
 
     def reset(self) -> list[str]:
         """Delete every cache, hold and set-aside file; the login (``TOKENS_FILE``) stays."""

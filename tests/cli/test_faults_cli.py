@@ -66,7 +66,7 @@ def test_world_writable_config_file_warns(
     config.write_text("")
     config.chmod(0o666)
     ran = cli("--config", str(config), "status")
-    assert "state.shared_writable" in ran.err
+    assert "may be changed by other users" in ran.err
     assert f"chmod go-w {config}" in ran.err
 
 
@@ -130,7 +130,7 @@ def test_two_import_processes_leave_no_duplicate(
         for run in runs:
             assert run.stderr is not None
             seen = ""
-            while "state.writer_waiting" not in seen:
+            while "is writing the Trakt history; waiting" not in seen:
                 line = run.stderr.readline()
                 assert line, f"the run ended before waiting: {seen}"
                 seen += line

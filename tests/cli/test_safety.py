@@ -41,7 +41,7 @@ def test_wiping_a_feature_needs_yes(seeded: FakeTrakt, cli: Runner, tmp_path: Pa
     ran = cli("import", str(path), "--features", "history", "--remove-missing")
     assert ran.code == 2
     assert "history: 0 to add, 14 to remove, 0 unchanged" in ran.out
-    assert "removes 14 of 14" in ran.err
+    assert "this import removes 14 of the 14 history item(s) on Trakt" in ran.err
     assert "--yes" in ran.err
     assert seeded.log_count("POST") == 0
     assert len(seeded.users["alice"].history) == 14
@@ -63,11 +63,13 @@ def test_terminal_asks_after_showing_the_plan(
 ) -> None:
     """On a terminal the plan is printed, then a typed ``yes`` lets the removal through."""
     path = _empty_file(tmp_path)
-    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(_Terminal(b"no\n")))
-    refused = cli("import", str(path), "--features", "watchlist", "--remove-missing")
-    assert refused.code == 2
-    assert "Type yes to go on" in refused.err
-    assert len(seeded.users["alice"].watchlist) == 6
+    for answer in (b"no\n", b"y\n", b"YES!\n"):  # only the word asked for lets it through
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(_Terminal(answer)))
+        refused = cli("import", str(path), "--features", "watchlist", "--remove-missing")
+        assert refused.code == 2
+        assert "This import removes 6 of the 6 watchlist item(s) on Trakt" in refused.err
+        assert "Type yes to go on" in refused.err
+        assert len(seeded.users["alice"].watchlist) == 6
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(_Terminal(b"yes\n")))
     ran = cli("import", str(path), "--features", "watchlist", "--remove-missing")
     assert ran.code == 0
@@ -90,7 +92,7 @@ def test_thresholds_come_from_the_config_file(
     ran = cli("--config", str(config), "import", str(path), "--features", "watchlist",
               "--remove-missing")  # fmt: skip
     assert ran.code == 2
-    assert "removes 1 of 6" in ran.err
+    assert "removes 1 of the 6 watchlist item(s)" in ran.err
     config.write_text("[import]\nmax_remove_share = 2\n")
     bad = cli("--config", str(config), "status")
     assert bad.code == 2
