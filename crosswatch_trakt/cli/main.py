@@ -83,7 +83,7 @@ def main(argv: Sequence[str] | None = None, *, clock: Clock | None = None) -> in
         parser.print_help(sys.stderr)
         return fail("name a command (see above).", USAGE, "usage", as_json=args.json)
     _escape_unencodable(sys.stdout, sys.stderr)
-    from crosswatch_trakt.cli.session import run
+    from crosswatch_trakt.cli.command_run import run
 
     try:
         return run(command(args.command), args, clock=clock)

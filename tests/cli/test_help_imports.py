@@ -64,4 +64,18 @@ def test_the_parser_knows_the_registry_features() -> None:
     from crosswatch_trakt.cli.parser import FEATURES
     from crosswatch_trakt.features.registry import feature_names
 
-    assert FEATURES == feature_names()
+    assert feature_names() == FEATURES
+
+
+def test_every_command_and_global_option_is_documented() -> None:
+    """``docs/cli.md`` has a section per command and names every global option."""
+    from crosswatch_trakt.cli.main import COMMANDS
+    from crosswatch_trakt.cli.parser import build_parser
+
+    text = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
+    for name in COMMANDS:
+        assert f"### `{name}" in text, f"docs/cli.md has no section for {name}"
+    for action in build_parser()._actions:
+        for option in action.option_strings:
+            if option.startswith("--") and option not in ("--help", "--version"):
+                assert f"`{option}" in text, f"docs/cli.md does not name {option}"

@@ -20,8 +20,8 @@ from typing import Any
 
 import attrs
 
+from crosswatch_trakt.testing.emulator.fault_kinds import KINDS, FaultKind
 from crosswatch_trakt.testing.emulator.hostile import HOSTILE
-from crosswatch_trakt.testing.emulator.options import KINDS, FaultKind
 
 CLOUDFLARE_HTML = """<!DOCTYPE html>
 <html lang="en-US"><head><title>{title} | api.trakt.tv | Cloudflare</title></head>

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import argparse
 import re
-from typing import TYPE_CHECKING, Any, Literal, get_args
+from typing import TYPE_CHECKING, Any
+
+from crosswatch_trakt.testing.emulator.fault_kinds import KINDS
 
 if TYPE_CHECKING:
     from crosswatch_trakt.testing.emulator.faults import Fault
@@ -18,9 +20,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "FAULT_HELP",
-    "KINDS",
     "PAGING_HELP",
-    "FaultKind",
     "add_arguments",
     "parse_fault",
     "parse_paging",
@@ -28,19 +28,6 @@ __all__ = [
     "size_number",
 ]
 
-#: what a ``Fault`` does (``faults.Fault.kind``)
-FaultKind = Literal[
-    "status",
-    "delay",
-    "drop",
-    "apply_then_status",
-    "apply_then_drop",
-    "lock",
-    "expire_token",
-    "revoke_token",
-    "hostile",
-]
-KINDS: tuple[str, ...] = get_args(FaultKind)
 FAULT_HELP = (
     "inject a fault, e.g. 'kind=status,status=503,method=GET,path=/sync/watchlist,times=2' "
     "(keys: kind, method, path, path_re, status, times (n or always), page, html, "
