@@ -13,7 +13,7 @@ from typing import Any
 __all__ = ["SENTENCES", "sentence"]
 
 #: logger areas that are not a feature: their sentences start without a name
-AREAS = frozenset({"config", "state", "auth", "http", "account"})
+AREAS = frozenset({"config", "state", "auth", "http", "account", "budget"})
 
 Fields = Mapping[str, Any]
 
@@ -87,6 +87,13 @@ SENTENCES: dict[str, Callable[[Fields], str]] = {
     "state.shared_writable": lambda f: (
         f"The {f.get('what')} {f.get('path')} may be changed by other users (mode "
         f"{f.get('mode')}): run {f.get('fix')}."
+    ),
+    "budget.unreadable": lambda f: (
+        f"The shared request budget {f.get('record')} could not be read; it starts afresh."
+    ),
+    "budget.unshared": lambda f: (
+        f"The request budget cannot be shared with other runs through {f.get('folder')} "
+        f"({f.get('error')}); this run keeps its own."
     ),
     "state.writer_waiting": lambda f: (
         f"Another run (pid {f.get('holder_pid')}) is writing the Trakt {f.get('feature')}; "
