@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import tempfile
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import attrs
 import pytest
 
+from crosswatch_trakt.config import TraktConfig
 from crosswatch_trakt.features.history import SPEC, HistoryFeature
 from crosswatch_trakt.hostspec import ApplyResult, HostContext
 from crosswatch_trakt.testing import FakeTrakt, VirtualClock
 from crosswatch_trakt.testing.emulator.builders import demo_catalog
 from crosswatch_trakt.testing.emulator.catalog import Episode, Movie, Show
 from crosswatch_trakt.testing.emulator.timefmt import format_ts
-from crosswatch_trakt.trakt.account import account_for
+from crosswatch_trakt.trakt.account import TraktAccount, account_for
 
 
 @attrs.frozen
@@ -49,6 +54,47 @@ def emulator_with_plays_media() -> tuple[FakeTrakt, VirtualClock, list[Movie | E
     fake.add_user("alice")
     movies, shows = demo_catalog(fake.catalog)
     return fake, clock, [*movies[:3], shows[0].episode(1, 1), shows[0].episode(1, 2)]
+
+
+@attrs.frozen
+class World:
+    """One fresh emulator, account and feature for a single example."""
+
+    fake: FakeTrakt
+    context: HostContext
+    feature: HistoryFeature
+    media: list[Movie | Episode]
+
+
+@contextmanager
+def history_world(**config: Any) -> Iterator[World]:
+    """Yield a fresh emulator serving alice (``config`` added), with an empty state folder."""
+    fake, clock, media = emulator_with_plays_media()
+    with fake.serve(), tempfile.TemporaryDirectory() as state:
+        provider = {**fake.provider_config("alice"), **config}
+        context = HostContext(config=provider, state_dir=state, clock=clock, run_id="run-1")
+        account = TraktAccount.create(TraktConfig.from_mapping(provider), state, clock=clock)
+        try:
+            yield World(fake, context, HistoryFeature(SPEC, account), media)
+        finally:
+            account.close()
+
+
+def rerun_converges(
+    w: World,
+    items: list[dict[str, Any]],
+    before: Counter[Any],
+    wanted: Counter[Any],
+    on_trakt: Callable[[World], Counter[Any]],
+) -> None:
+    """Clear the faults and add ``items`` in a new run: each group ends at max(before, wanted)."""
+    w.fake.faults.clear()
+    again = w.feature.add(items, attrs.evolve(w.context, run_id="run-2"), False)
+    accounted(again, len(items))
+    assert again["unresolved"] == []
+    final = on_trakt(w)
+    for group, count in wanted.items():
+        assert final[group] == max(before[group], count), group
 
 
 def with_pair(context: HostContext, **history: Any) -> HostContext:

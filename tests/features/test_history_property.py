@@ -3,24 +3,24 @@
 from __future__ import annotations
 
 import re
-import tempfile
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from typing import Any
 
-import attrs
-from history_fixtures import accounted, emulator_with_plays_media, episode_item, movie_item
+from history_fixtures import (
+    World,
+    accounted,
+    episode_item,
+    history_world,
+    movie_item,
+    rerun_converges,
+)
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from crosswatch_trakt.config import TraktConfig
-from crosswatch_trakt.features.history import SPEC, HistoryFeature
-from crosswatch_trakt.hostspec import HostContext
-from crosswatch_trakt.testing import FakeTrakt, Fault
-from crosswatch_trakt.testing.emulator.catalog import Episode, Movie
+from crosswatch_trakt.testing import Fault
+from crosswatch_trakt.testing.emulator.catalog import Movie
 from crosswatch_trakt.testing.emulator.timefmt import format_ts, parse_ts
-from crosswatch_trakt.trakt.account import TraktAccount
 
 MINUTES = ("2025-01-01T10:00", "2025-01-01T10:01", "2025-03-15T22:30", "2025-11-30T08:05")
 READS = re.compile(r"/sync/history/(movies|episodes)")
@@ -46,28 +46,9 @@ read_faults = st.sampled_from(
 plays = st.tuples(st.integers(0, 4), st.integers(0, len(MINUTES) - 1), st.integers(0, 59))
 
 
-@attrs.frozen
-class World:
-    """One fresh emulator, account and feature for a single example."""
-
-    fake: FakeTrakt
-    context: HostContext
-    feature: HistoryFeature
-    media: list[Movie | Episode]
-
-
-@contextmanager
-def world(chunk: int) -> Iterator[World]:
-    """Yield a fresh emulator serving alice, with the history feature of her account."""
-    fake, clock, media = emulator_with_plays_media()
-    with fake.serve(), tempfile.TemporaryDirectory() as state:
-        config = {**fake.provider_config("alice"), "write_chunk_size": chunk}
-        context = HostContext(config=config, state_dir=state, clock=clock, run_id="run-1")
-        account = TraktAccount.create(TraktConfig.from_mapping(config), state, clock=clock)
-        try:
-            yield World(fake, context, HistoryFeature(SPEC, account), media)
-        finally:
-            account.close()
+def world(chunk: int) -> AbstractContextManager[World]:
+    """Return a fresh emulator serving alice, with the history feature of her account."""
+    return history_world(write_chunk_size=chunk)
 
 
 def item(w: World, spec: tuple[int, int, int]) -> dict[str, Any]:
@@ -123,13 +104,7 @@ def test_any_adds_under_any_faults_are_exactly_once(
             intended = max(before[group], count)
             assert before[group] + confirmed[group] <= after[group] <= intended, group
         assert set(after) <= set(before) | set(wanted)
-        w.fake.faults.clear()
-        again = w.feature.add(items, attrs.evolve(w.context, run_id="run-2"), False)
-        accounted(again, len(items))
-        assert again["unresolved"] == []
-        final = on_trakt(w)
-        for group, count in wanted.items():
-            assert final[group] == max(before[group], count), group
+        rerun_converges(w, items, before, wanted, on_trakt)
 
 
 def _group(w: World, key: str) -> tuple[int, int]:

@@ -20,6 +20,7 @@ from crosswatch_trakt.features.history.cache import (
     INDEX_FILE,
     KINDS,
     HistoryIndexDoc,
+    Kind,
     PlayIndex,
     kind_of,
 )
@@ -34,7 +35,8 @@ from crosswatch_trakt.features.history.parse import (
     remove_targets,
     skip_present,
 )
-from crosswatch_trakt.features.history.reader import HistoryReader
+from crosswatch_trakt.features.history.reader import HistoryReader, read_span
+from crosswatch_trakt.features.history.window import needed_kinds, window_kinds
 from crosswatch_trakt.features.history.write import AddWriter, PlayIn, RemoveWriter
 from crosswatch_trakt.features.items import reports_reads
 from crosswatch_trakt.features.ledger import Ledger
@@ -97,8 +99,7 @@ class HistoryFeature(FeatureBase):
         if not entries:
             return
         reader = HistoryReader(self.account)
-        doc = self._doc(reader, context, ledger, dry_run)
-        index = PlayIndex.of(doc.plays())
+        doc, index, windowed = self._add_index(reader, entries, context, options, ledger)
         resolved = ResolvedMemory.for_account(self.account, RESOLVED)
         todo = resolve_entries(entries, index, resolved, ledger)
         todo = skip_present(todo, index, ledger)
@@ -106,7 +107,8 @@ class HistoryFeature(FeatureBase):
         todo = hold_back(todo, memory, ledger)
         todo = fallback(todo, options, ledger)
         # last, so a pass with nothing left to send does not read /users/settings
-        todo = self._watch_only_once(todo, index, doc, reader, context, ledger, dry_run)
+        whole = _Whole(reader, context, doc, windowed, index)
+        todo = self._watch_only_once(todo, whole, doc, reader, context, ledger, dry_run)
         if dry_run:
             for entry in todo:
                 ledger.confirm(entry.key)
@@ -191,6 +193,34 @@ class HistoryFeature(FeatureBase):
 
     # -- helpers -----------------------------------------------------------------------
 
+    def _add_index(
+        self,
+        reader: HistoryReader,
+        entries: Sequence[PlayIn],
+        context: HostContext,
+        options: HistoryOptions,
+        ledger: Ledger,
+    ) -> tuple[HistoryIndexDoc, PlayIndex, list[Kind]]:
+        """Return the cache, the index an add checks against, and the kinds read in a window.
+
+        A kind with no cache is read in the window of the plays sent where that answers
+        (``window``); the other kinds the plays are of are brought up to date as before.
+        """
+        if ledger.dry_run:
+            doc = self._doc(reader, context, ledger, True)
+            return doc, PlayIndex.of(doc.plays()), []
+        windowed = window_kinds(entries, reader.cached(), options)
+        if not windowed:
+            doc = self._doc(reader, context, ledger, False)
+            return doc, PlayIndex.of(doc.plays()), []
+        full = [kind for kind in needed_kinds(entries) if kind not in windowed]
+        doc = reader.fresh(context, full)
+        mine = [e.play for e in entries if kind_of(e.play.media) in windowed]
+        plays = read_span(self.account.session, windowed, mine)
+        ledger.stats["index"] = "window"
+        ledger.stats["window"] = {"kinds": list(windowed), "plays_read": len(plays)}
+        return doc, PlayIndex.of([*doc.plays(), *plays]), windowed
+
     def _doc(
         self, reader: HistoryReader, context: HostContext, ledger: Ledger, dry_run: bool
     ) -> HistoryIndexDoc:
@@ -206,7 +236,7 @@ class HistoryFeature(FeatureBase):
     def _watch_only_once(
         self,
         todo: list[PlayIn],
-        index: PlayIndex,
+        whole: _Whole,
         doc: HistoryIndexDoc,
         reader: HistoryReader,
         context: HostContext,
@@ -226,6 +256,7 @@ class HistoryFeature(FeatureBase):
                 reader.save(doc)
         if not flag:
             return todo
+        index = whole.index()
         kept: dict[str, PlayIn] = {}
         collapsed: list[PlayIn] = []
         for entry in sorted(todo, key=earliest):
@@ -261,6 +292,33 @@ class HistoryFeature(FeatureBase):
         )
         if stats is not None:
             ledger.stats["collection"] = stats
+
+
+@attrs.define
+class _Whole:
+    """The index of every play of the kinds an add is about, read on demand.
+
+    After a windowed read (``window``) only ``watch_only_once`` needs every play of an item:
+    the windowed kinds are then read in full into ``doc`` (and so cached).
+    """
+
+    reader: HistoryReader
+    context: HostContext
+    doc: HistoryIndexDoc
+    windowed: list[Kind]
+    current: PlayIndex
+
+    def index(self) -> PlayIndex:
+        """Return the index of every play (the current one when nothing was windowed)."""
+        if self.windowed:
+            full = self.reader.fresh(self.context, self.windowed)
+            for kind in self.windowed:
+                cache = full.kind(kind)
+                if cache is not None:
+                    self.doc.set_kind(kind, cache)
+            self.windowed = []
+            self.current = PlayIndex.of(self.doc.plays())
+        return self.current
 
 
 SPEC = FeatureSpec(

@@ -31,6 +31,7 @@ from crosswatch_trakt.features.history.cache import (
     HistoryIndexDoc,
     Kind,
     KindCache,
+    kind_of,
     newest_first,
 )
 from crosswatch_trakt.media.models import Play
@@ -43,7 +44,7 @@ if TYPE_CHECKING:
     from crosswatch_trakt.trakt.account import TraktAccount
     from crosswatch_trakt.trakt.session import TraktSession
 
-__all__ = ["HistoryReader", "parse_rows", "read_windows", "windows"]
+__all__ = ["HistoryReader", "parse_rows", "read_span", "read_windows", "window_params", "windows"]
 
 FEATURE = "history"
 
@@ -87,20 +88,52 @@ def windows(plays: Sequence[Play], cached: Sequence[Play], page_size: int) -> li
     return [(start, end) for start, end in spans]
 
 
+def window_params(start: datetime, end: datetime) -> dict[str, str]:
+    """Return ``start_at``/``end_at`` of the minutes from ``start`` to ``end``, both included.
+
+    ``watched_at`` is stored to the minute, so the window runs to the end's 59th second.
+    """
+    return {
+        "start_at": format_datetime(start),
+        "end_at": format_datetime(end + timedelta(seconds=59)),
+    }
+
+
 def read_windows(
     session: TraktSession, kind: Kind, plays: Sequence[Play], cached: Sequence[Play]
 ) -> list[Play]:
     """Read back every play of ``kind`` in the minutes of ``plays`` (complete, or raise)."""
     found: list[Play] = []
     for start, end in windows(plays, cached, session.config.page_size):
-        params: dict[str, str] = {}
-        if start is not None:
-            params["start_at"] = format_datetime(start)
-            params["end_at"] = format_datetime(end + timedelta(seconds=59))
+        params = {} if start is None else window_params(start, end)
         found += session.paginate(
             f"/sync/history/{kind}", feature=FEATURE, params=params, convert=_parser(kind)
         )
     return found
+
+
+def read_span(session: TraktSession, kinds: Sequence[Kind], plays: Sequence[Play]) -> list[Play]:
+    """Read every play of ``kinds`` from the first to the last minute of ``plays``.
+
+    One walk: ``/sync/history/{kind}`` for one kind, ``/sync/history`` for both. Every play
+    must have a date (``released`` has none: the caller reads the whole index instead).
+    Complete, or ``IncompleteRead``.
+    """
+    minutes = [p.watched_at for p in plays if isinstance(p.watched_at, datetime)]
+    if len(minutes) != len(plays):
+        raise ValueError("read_span needs plays with a watched_at date")
+    if not minutes or not kinds:
+        return []
+    path = f"/sync/history/{kinds[0]}" if len(kinds) == 1 else "/sync/history"
+    media_type = endpoint_type(kinds[0]) if len(kinds) == 1 else None
+    found: list[Play] = session.paginate(
+        path,
+        feature=FEATURE,
+        params=window_params(min(minutes), max(minutes)),
+        convert=lambda rows: parse_rows(rows, media_type),
+    )
+    wanted = set(kinds)
+    return [p for p in found if kind_of(p.media) in wanted]
 
 
 def _parser(kind: Kind) -> Callable[[list[Any]], list[Play]]:
@@ -124,11 +157,14 @@ class HistoryReader:
         """Write the cache."""
         self.account.store.save(INDEX_FILE, doc)
 
-    def fresh(self, context: HostContext) -> HistoryIndexDoc:
-        """Return the cache brought up to date for this run (gate, then incremental or full)."""
+    def fresh(self, context: HostContext, kinds: Sequence[Kind] = KINDS) -> HistoryIndexDoc:
+        """Return the cache with ``kinds`` brought up to date for this run (gate, then read).
+
+        The other kinds stay as cached (a windowed add reads its cold kinds itself).
+        """
         doc = self.cached()
         changed = False
-        for kind in KINDS:
+        for kind in kinds:
             mark = self.account.activities.watched_at(context.run_id, kind)
             cache = doc.kind(kind)
             if (
