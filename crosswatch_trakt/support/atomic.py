@@ -5,13 +5,16 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 __all__ = ["write_atomically"]
 
 
-def write_atomically(path: Path, text: str, mode: int = 0o600) -> None:
+def write_atomically(path: Path, text: str | Iterable[str], mode: int = 0o600) -> None:
     """Replace ``path`` with ``text`` (UTF-8, ``mode``) in one rename; nothing half-written.
+
+    ``text`` may come in pieces (written as they come, so it is never whole in memory).
 
     The temp file is removed when anything fails, and the folder is fsynced after the rename
     so the new name survives a crash. ``OSError`` is raised for the caller to explain.
@@ -20,7 +23,8 @@ def write_atomically(path: Path, text: str, mode: int = 0o600) -> None:
     try:
         os.fchmod(fd, mode)
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
+            for piece in (text,) if isinstance(text, str) else text:
+                handle.write(piece)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temp, path)

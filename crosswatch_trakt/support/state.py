@@ -23,9 +23,9 @@ import json
 import os
 import stat
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import ClassVar, Protocol, TypeVar
+from typing import Any, ClassVar, Protocol, TypeVar
 
 import attrs
 import cattrs
@@ -62,6 +62,48 @@ def state_error(action: str, path: Path, exc: OSError) -> StateError:
 
 def _digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+#: list items encoded at a time when a document is written (a slice of a long list)
+SLICE = 1000
+
+
+def _json_chunks(value: Any, ensure_ascii: bool) -> Iterator[str]:
+    """Yield ``json.dumps(value)`` (compact separators) in pieces: long lists a slice at a time.
+
+    Objects and long lists are walked here; every piece is encoded by ``json.dumps`` (its C
+    encoder), so the text is the one ``json.dumps`` gives, without ever being whole.
+    """
+    if type(value) is dict:
+        yield "{"
+        for n, (key, item) in enumerate(value.items()):
+            head = json.dumps({key: None}, ensure_ascii=ensure_ascii, separators=(",", ":"))
+            yield ("," if n else "") + head[1:-5]
+            yield from _json_chunks(item, ensure_ascii)
+        yield "}"
+    elif type(value) is list and len(value) > SLICE:
+        yield "["
+        for start in range(0, len(value), SLICE):
+            part = json.dumps(
+                value[start : start + SLICE], ensure_ascii=ensure_ascii, separators=(",", ":")
+            )
+            yield ("," if start else "") + part[1:-1]
+        yield "]"
+    else:
+        yield json.dumps(value, ensure_ascii=ensure_ascii, separators=(",", ":"))
+
+
+def _document(data: dict[str, Any], ensure_ascii: bool) -> Iterator[str]:
+    """Yield the text of a saved document: ``data`` with its digest before the closing brace."""
+    digest = hashlib.sha256()
+    last = ""
+    for chunk in _json_chunks(data, ensure_ascii):
+        if last:
+            digest.update(last.encode("utf-8", "surrogatepass"))
+            yield last
+        last = chunk
+    digest.update(last.encode("utf-8", "surrogatepass"))
+    yield f'{last[:-1]}{DIGEST_KEY}{digest.hexdigest()}"}}'
 
 
 def _check_digest(text: str) -> str | None:
@@ -171,16 +213,16 @@ class StateStore:
             return None
 
     def save(self, name: str, doc: Document) -> None:
-        """Write ``doc`` to ``name`` atomically (temp file, fsync, ``os.replace``), mode 0600."""
+        """Write ``doc`` to ``name`` atomically (temp file, fsync, ``os.replace``), mode 0600.
+
+        The JSON is written in pieces as it is encoded (``_document``), never held whole.
+        """
         data = {"schema": type(doc).SCHEMA, **converter.unstructure(doc)}
-        payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-        try:
-            payload.encode("utf-8")
-        except UnicodeEncodeError:  # a lone surrogate in some title: escape it, never crash
-            payload = json.dumps(data, ensure_ascii=True, separators=(",", ":"))
-        payload = f'{payload[:-1]}{DIGEST_KEY}{_digest(payload)}"}}'
         with self.lock(name):
-            self._write_atomic(self.path(name), payload)
+            try:
+                self._write_atomic(self.path(name), _document(data, ensure_ascii=False))
+            except UnicodeEncodeError:  # a lone surrogate in some title: escape it, never crash
+                self._write_atomic(self.path(name), _document(data, ensure_ascii=True))
 
     def delete(self, name: str) -> None:
         """Delete the state file ``name`` if it exists."""
@@ -226,13 +268,13 @@ class StateStore:
         if not self._mode_checked:
             self.check_folder()
 
-    def _write_atomic(self, path: Path, payload: str) -> None:
+    def _write_atomic(self, path: Path, payload: str | Iterable[str]) -> None:
         try:
             self._write_file(path, payload)
         except OSError as exc:
             raise state_error("write the state file", path, exc) from exc
 
-    def _write_file(self, path: Path, payload: str) -> None:
+    def _write_file(self, path: Path, payload: str | Iterable[str]) -> None:
         write_atomically(path, payload, FILE_MODE)
 
     def _move_aside(self, name: str, reason: str) -> None:

@@ -102,3 +102,17 @@ def test_lock_serialises_writers(tmp_path: Path) -> None:
         thread.join()
     assert len(overlaps) == 100
     assert not any(overlaps)
+
+
+def test_document_pieces_are_the_one_json_text() -> None:
+    """A document written in pieces is byte for byte ``json.dumps`` plus its digest."""
+    from crosswatch_trakt.support.state import DIGEST_KEY, SLICE, _digest, _document
+
+    rows = [
+        [n, "2024-05-01T20:31:00.000Z", {"tmdb": n, "slug": f"é-{n}"}] for n in range(2 * SLICE + 7)
+    ]
+    data = {"schema": 2, "movies": {"plays": rows, "pending": [], "w": None}, 3: {}, "s": "\u2603"}
+    for ascii_only in (False, True):
+        text = json.dumps(data, ensure_ascii=ascii_only, separators=(",", ":"))
+        whole = f'{text[:-1]}{DIGEST_KEY}{_digest(text)}"}}'
+        assert "".join(_document(data, ensure_ascii=ascii_only)) == whole
