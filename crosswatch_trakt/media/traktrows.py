@@ -11,7 +11,13 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, cast
 
-from crosswatch_trakt.media.keys import has_item_key, normal_values, normalize_ids, remembered_ids
+from crosswatch_trakt.media.keys import (
+    NormalValues,
+    has_item_key,
+    normal_values,
+    normalize_ids,
+    remembered_ids,
+)
 from crosswatch_trakt.media.models import (
     MEDIA_TYPES,
     CollectionEntry,
@@ -28,7 +34,10 @@ from crosswatch_trakt.support.dates import parse_datetime, trakt_datetime
 
 __all__ = [
     "ENDPOINT_TYPES",
+    "EpisodeParts",
     "endpoint_type",
+    "episode_parts",
+    "movie_parts",
     "trakt_collection_rows",
     "trakt_history_row",
     "trakt_media",
@@ -205,6 +214,39 @@ def _history_row(row: Any, media_type: str | None = None) -> Play:
 
 _NO_IDS = (None, None, None, None, None)
 
+#: a well-formed episode row's parts: episode and show objects, their id values, the numbers
+EpisodeParts = tuple[dict[str, Any], dict[str, Any], NormalValues, NormalValues, int, int]
+
+
+def movie_parts(row: dict[str, Any]) -> tuple[dict[str, Any], NormalValues] | None:
+    """Return the movie object and id values of a movie row with normal ids (not all null)."""
+    data = row.get("movie")
+    if type(data) is not dict or row.get("show") is not None:
+        return None
+    ids = normal_values(data.get("ids"))
+    if ids is None or ids == _NO_IDS:
+        return None
+    return data, ids
+
+
+def episode_parts(row: dict[str, Any]) -> EpisodeParts | None:
+    """Return the parts of an episode row whose ids are normal and numbers valid, else None."""
+    data, show = row.get("episode"), row.get("show")
+    if type(data) is not dict or type(show) is not dict:
+        return None
+    ids, show_ids = normal_values(data.get("ids")), normal_values(show.get("ids"))
+    season, number = data.get("season"), data.get("number")
+    if (
+        ids is None
+        or show_ids is None
+        or type(season) is not int
+        or type(number) is not int
+        or season < 0
+        or number < 0
+    ):
+        return None
+    return data, show, ids, show_ids, season, number
+
 
 def _history_row_fast(row: dict[str, Any]) -> Play | None:
     """``trakt_history_row`` of a well-formed movie or episode row; None for anything else.
@@ -216,21 +258,12 @@ def _history_row_fast(row: dict[str, Any]) -> Play | None:
     """
     media_type = row.get("type")
     if media_type == "episode":
-        data, show = row.get("episode"), row.get("show")
-        if type(data) is not dict or type(show) is not dict:
+        parts = episode_parts(row)
+        if parts is None:
             return None
-        ids, show_ids = normal_values(data.get("ids")), normal_values(show.get("ids"))
-        season, number = data.get("season"), data.get("number")
+        data, show, ids, show_ids, season, number = parts
         title, show_title = data.get("title"), show.get("title")
-        if (
-            ids is None
-            or show_ids is None
-            or (ids == _NO_IDS and show_ids == _NO_IDS)
-            or type(season) is not int
-            or type(number) is not int
-            or season < 0
-            or number < 0
-        ):
+        if ids == _NO_IDS and show_ids == _NO_IDS:
             return None
         media = MediaRef(
             "episode",
@@ -243,13 +276,11 @@ def _history_row_fast(row: dict[str, Any]) -> Play | None:
             number,
         )
     elif media_type == "movie":
-        data = row.get("movie")
-        if type(data) is not dict or row.get("show") is not None:
-            return None
-        ids = normal_values(data.get("ids"))
-        if ids is None or ids == _NO_IDS:
+        movie = movie_parts(row)
+        if movie is None:
             return None  # no ids: the general path keys it by title or raises
-        title, year = data.get("title"), data.get("year")
+        title, year = movie[0].get("title"), movie[0].get("year")
+        ids = movie[1]
         media = MediaRef(
             "movie",
             normal_ids(*ids),

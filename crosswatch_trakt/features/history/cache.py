@@ -118,14 +118,42 @@ class KindCache:
         self._plays = plays
         self._rows = None
 
-    def entries(self) -> tuple[list[str], list[int | None], list[dict[str, Any]]]:
-        """Return each play's ``keys.play_key``, history id and host item (rows as loaded)."""
+    @classmethod
+    def of_rows(
+        cls,
+        watermark: str | None,
+        rows: list[list[Any]],
+        *,
+        full_read_at: float,
+        counts_exact: bool = True,
+    ) -> KindCache:
+        """Return a cache of compact rows (``ROW_FIELDS``, newest first) as a walk read them."""
+        cache = cls(watermark, None, False, full_read_at, [], counts_exact)
+        cache._rows = rows
+        return cache
+
+    def entries(
+        self, *, consume: bool = False
+    ) -> tuple[list[str], list[int | None], list[dict[str, Any]]]:
+        """Return each play's ``keys.play_key``, history id and host item (rows as loaded).
+
+        ``consume``: each row is dropped as its host item is built, and the host item takes
+        the row's ids (one copy at a time); the cache is empty afterwards.
+        """
         if self._rows is None:
             plays = self.plays
             bases = [play_key(p.media, p.watched_at) for p in plays]
             return bases, [p.history_id for p in plays], [play_to_host(p) for p in plays]
         rows = self._rows
-        return [r[3] for r in rows], [r[0] for r in rows], [row_host(r) for r in rows]
+        bases, ids = [r[3] for r in rows], [r[0] for r in rows]
+        if not consume:
+            return bases, ids, [row_host(r) for r in rows]
+        self._rows, self._plays = None, []
+        items: list[dict[str, Any]] = []
+        rows.reverse()  # popped from the end: oldest last, so newest first as read
+        while rows:
+            items.append(row_host(rows.pop(), own=True))
+        return bases, ids, items
 
     def to_json(self) -> dict[str, Any]:
         """Return the cache as stored (the plays as compact rows)."""
@@ -201,15 +229,19 @@ class HistoryIndexDoc:
         caches = [self.kind(kind) for kind in KINDS]
         return [play for cache in caches if cache is not None for play in cache.plays]
 
-    def snapshot(self) -> Snapshot:
-        """Return ``{play key: host item}`` of every cached play, as ``PlayIndex.snapshot``."""
+    def snapshot(self, *, consume: bool = False) -> Snapshot:
+        """Return ``{play key: host item}`` of every cached play, as ``PlayIndex.snapshot``.
+
+        ``consume``: the rows become the host items one by one (``KindCache.entries``) and
+        the document is empty afterwards: for a caller that drops it.
+        """
         bases: list[str] = []
         history_ids: list[int | None] = []
         items: list[dict[str, Any]] = []
         for kind in KINDS:
             cache = self.kind(kind)
             if cache is not None:
-                kind_bases, kind_ids, kind_items = cache.entries()
+                kind_bases, kind_ids, kind_items = cache.entries(consume=consume)
                 bases += kind_bases
                 history_ids += kind_ids
                 items += kind_items

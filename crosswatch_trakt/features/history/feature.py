@@ -69,7 +69,7 @@ class HistoryFeature(FeatureBase):
         """Return every play on Trakt as ``{play key: host item}`` (complete, or raise)."""
         reader = HistoryReader(self.account)
         doc = reader.fresh(context)
-        snapshot = doc.snapshot()
+        snapshot = doc.snapshot(consume=True)  # the rows become the host items
         self._log().info("index.done", plays=len(snapshot), **reader.sources)
         return snapshot
 

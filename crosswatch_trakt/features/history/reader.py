@@ -34,6 +34,7 @@ from crosswatch_trakt.features.history.cache import (
     kind_of,
     newest_first,
 )
+from crosswatch_trakt.features.history.compact import compact_rows
 from crosswatch_trakt.media.models import Play
 from crosswatch_trakt.media.traktrows import endpoint_type, trakt_history_row
 from crosswatch_trakt.support.contract import HostContext
@@ -44,7 +45,15 @@ if TYPE_CHECKING:
     from crosswatch_trakt.trakt.account import TraktAccount
     from crosswatch_trakt.trakt.session import TraktSession
 
-__all__ = ["HistoryReader", "parse_rows", "read_span", "read_windows", "window_params", "windows"]
+__all__ = [
+    "HistoryReader",
+    "parse_rows",
+    "read_compact",
+    "read_span",
+    "read_windows",
+    "window_params",
+    "windows",
+]
 
 FEATURE = "history"
 
@@ -62,6 +71,18 @@ def parse_rows(rows: Iterable[Any], media_type: str | None = None) -> list[Play]
         except ValueError as exc:
             raise IncompleteRead(f"Trakt sent a history row that cannot be read: {exc}") from exc
     return plays
+
+
+def read_compact(rows: Iterable[Any], media_type: str | None = None) -> list[list[Any]]:
+    """Turn ``GET /sync/history`` rows into the cache's compact rows (``compact.compact_rows``).
+
+    What a full walk keeps of each page as it arrives: no ``Play``, and the page's JSON is
+    dropped; a malformed row fails the read as in ``parse_rows``.
+    """
+    try:
+        return compact_rows(rows, media_type)
+    except ValueError as exc:
+        raise IncompleteRead(f"Trakt sent a history row that cannot be read: {exc}") from exc
 
 
 def windows(plays: Sequence[Play], cached: Sequence[Play], page_size: int) -> list[tuple[Any, Any]]:
@@ -198,16 +219,17 @@ class HistoryReader:
                 return KindCache(mark, plays, full_read_at=cache.full_read_at)
         session = self.account.session
         noted = session.reads.total
-        plays = session.paginate(
+        media_type = endpoint_type(kind)
+        rows: list[list[Any]] = session.paginate(
             f"/sync/history/{kind}",
             feature=FEATURE,
             progress=context.progress,
-            convert=_parser(kind),
+            convert=lambda page: read_compact(page, media_type),
         )
         self.sources[kind] = "full"
         # a count that disagreed with the rows walked cannot prove a later incremental read
         exact = session.reads.total == noted
-        return KindCache(mark, plays, full_read_at=now, counts_exact=exact)
+        return KindCache.of_rows(mark, rows, full_read_at=now, counts_exact=exact)
 
     def _incremental(self, kind: Kind, cache: KindCache) -> list[Play] | None:
         if not cache.counts_exact:

@@ -124,18 +124,22 @@ def _copy_ids(ids: dict[str, Any]) -> dict[str, Any]:
     return copy
 
 
-def row_host(row: list[Any]) -> dict[str, Any]:
-    """Return the host item of a compact row: ``hostitems.play_to_host`` of its play."""
+def row_host(row: list[Any], *, own: bool = False) -> dict[str, Any]:
+    """Return the host item of a compact row: ``hostitems.play_to_host`` of its play.
+
+    ``own``: the row is dropped after this, so the host item takes its ids dicts instead of
+    copies (one copy of the data, never two).
+    """
     history_id, watched_at, action, _key, media_type, title, year, ids = row[:8]
     host: dict[str, Any] = {
         "type": media_type,
         "title": title,
         "year": year,
-        "ids": _copy_ids(ids),
+        "ids": ids if own else _copy_ids(ids),
     }
     if media_type in ("season", "episode"):
         show_ids = row[8]
-        host["show_ids"] = None if show_ids is None else _copy_ids(show_ids)
+        host["show_ids"] = show_ids if show_ids is None or own else _copy_ids(show_ids)
         host["show_title"] = row[9]
         host["season"] = row[10]
     if media_type == "episode":
