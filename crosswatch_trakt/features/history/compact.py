@@ -57,8 +57,10 @@ def _best(values: tuple[Any, ...]) -> str | None:
     return None if slug is None else f"slug:{slug}"
 
 
-def _ids(values: tuple[Any, ...]) -> dict[str, Any]:
-    """``Ids.as_dict`` of normal id values: the non-null ones, in Trakt's order."""
+def _ids(values: tuple[Any, ...], raw: dict[str, Any]) -> dict[str, Any]:
+    """``Ids.as_dict`` of normal id values (``raw`` itself when it holds just those)."""
+    if len(raw) + values.count(None) == 5:
+        return raw  # no null and no other name: kept as sent
     trakt, slug, imdb, tmdb, tvdb = values
     ids: dict[str, Any] = {}
     if trakt is not None:
@@ -113,8 +115,8 @@ def _fast(row: dict[str, Any], texts: dict[str, str]) -> list[Any] | None:
             "episode",
             _shared(title, texts),
             None,
-            _ids(own),
-            _ids(show_values),
+            _ids(own, data["ids"]),
+            _ids(show_values, show["ids"]),
             _shared(show_title, texts),
             season,
             number,
@@ -133,7 +135,7 @@ def _fast(row: dict[str, Any], texts: dict[str, str]) -> list[Any] | None:
         "movie",
         _shared(movie[0].get("title"), texts),
         year if type(year) is int else None,
-        _ids(movie[1]),
+        _ids(movie[1], movie[0]["ids"]),
         None,
         None,
         None,

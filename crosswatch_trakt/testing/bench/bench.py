@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import gc
 import itertools
 import json
 import logging
@@ -57,6 +58,7 @@ from crosswatch_trakt.testing.bench.bench_scenarios import (
     conversion,
     peak_rss_mb,
     reset_peak_rss,
+    rss_mb,
 )
 from crosswatch_trakt.testing.emulator.virtual_clock import ScaledClock
 from crosswatch_trakt.trakt.account import REGISTRY
@@ -103,14 +105,19 @@ def measure(
 ) -> dict[str, Any]:
     """Run ``work`` and return its row: requests, 429s, wall, floor, CPU, peak memory."""
     emulator.call("log")  # start from an empty request log
+    gc.collect()
+    rss0 = rss_mb()
     reset_peak_rss()
     wall0, cpu0 = clock.monotonic(), time.process_time()
     facts = work()
     wall, cpu = clock.monotonic() - wall0, time.process_time() - cpu0
+    peak = peak_rss_mb()
     log: list[tuple[str, str, int, float]] = []
     sizes: list[int] = []
-    for method, path, status, when, entries in emulator.call("log"):
+    read = 0
+    for method, path, status, when, entries, answer_bytes in emulator.call("log"):
         log.append((method, path, status, when))
+        read += answer_bytes
         if method != "GET" and entries:
             sizes.append(entries)
     rates = RateLimitConfig()
@@ -139,7 +146,11 @@ def measure(
         if sizes
         else None,
         "cpu_s": round(cpu, 3),
-        "peak_rss_mb": round(peak_rss_mb(), 1),
+        "peak_rss_mb": round(peak, 1),
+        "rss_start_mb": round(rss0, 1),
+        "data_read_mb": round(read / 1e6, 1),
+        # the memory the scenario added at its peak per MB of answers it read
+        "rss_growth_per_data_mb": round((peak - rss0) / (read / 1e6), 2) if read else None,
         **facts,
     }
 
@@ -366,12 +377,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     if restore is not None and args.refuse_over is not None:
         restore = attrs.evolve(restore, refuse_over=args.refuse_over)
     started = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix="cw-trakt-bench-") as state:
-        report = run_scenarios(spec, args.factor, Path(state), restore)
-    if not args.no_maxed:
+    maxed_rows: list[dict[str, Any]] = []
+    if not args.no_maxed:  # first: a cold read's memory in a host that did nothing before
         maxed = BenchSpec.maxed(0.1 if args.small else 1.0)
         with tempfile.TemporaryDirectory(prefix="cw-trakt-bench-m-") as state:
-            report["rows"].extend(run_maxed(maxed, args.factor, Path(state)))
+            maxed_rows.extend(run_maxed(maxed, args.factor, Path(state)))
+    with tempfile.TemporaryDirectory(prefix="cw-trakt-bench-") as state:
+        report = run_scenarios(spec, args.factor, Path(state), restore)
+    report["rows"] += maxed_rows
     report["conversion"] = conversion(args.convert_plays)
     report["expected_plays"] = (
         spec.movie_plays + spec.episode_plays + spec.s3_plays + spec.s4_plays - spec.s5_removes

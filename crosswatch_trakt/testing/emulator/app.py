@@ -176,7 +176,8 @@ class TraktApp:
                 _drop(environ)
             elif fault is not None and fault.kind == "hostile":
                 response = bend(response, fault.hostile, fault.size)
-        fake.record(request, response.status_code, now, user[0] if user else None)
+        size = response.content_length or 0
+        fake.record(request, response.status_code, now, user[0] if user else None, size)
         answer: Iterable[bytes] = response(environ, start_response)
         return answer
 

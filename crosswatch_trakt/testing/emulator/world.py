@@ -37,7 +37,9 @@ When: TypeAlias = float | int | str | dt.datetime | None
 class LoggedRequest:
     """One request the emulator answered (``status`` 0: the connection was dropped).
 
-    ``entries``: the items its write body carried (``faults.body_entries``; 0 for reads).
+    ``entries``: the items its write body carried (``faults.body_entries``; 0 for reads);
+    ``answer_bytes``: the length of the body answered (0 when the connection was dropped; a
+    measurement, not part of equality).
     """
 
     method: str
@@ -47,6 +49,7 @@ class LoggedRequest:
     time: float
     user: str | None = None
     entries: int = 0
+    answer_bytes: int = attrs.field(default=0, eq=False)
 
 
 @attrs.define
@@ -270,11 +273,15 @@ class TraktWorld:
                 self.users[username].collect_put(item, at, dict(metadata or {}), now)
 
     # request log
-    def record(self, request: Request, status: int, now: float, user: str | None) -> None:
+    def record(
+        self, request: Request, status: int, now: float, user: str | None, answer_bytes: int = 0
+    ) -> None:
         """Append one request to ``log`` (called by the WSGI app)."""
         entries = body_entries(request.get_data()) if request.method != "GET" else 0
         args = dict(request.args)
-        entry = LoggedRequest(request.method, request.path, args, status, now, user, entries)
+        entry = LoggedRequest(
+            request.method, request.path, args, status, now, user, entries, answer_bytes
+        )
         with self.lock:
             self.log.append(entry)
 
