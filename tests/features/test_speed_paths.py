@@ -16,8 +16,7 @@ from crosswatch_trakt.features.history.cache import (
     KindCache,
     PlayIndex,
 )
-from crosswatch_trakt.features.history.compact import compact_row
-from crosswatch_trakt.features.history.rows import check_row, play_row, row_host, row_play
+from crosswatch_trakt.features.history.rows import play_row, row_host, row_play
 from crosswatch_trakt.media import keys, models, traktrows
 from crosswatch_trakt.media.hostitems import media_to_host, play_to_host
 from crosswatch_trakt.media.keys import (
@@ -390,13 +389,3 @@ def test_loaded_cache_snapshot_equals_the_play_index(plays: list[Play]) -> None:
 def play_keys_of(doc: HistoryIndexDoc) -> list[str]:
     """Return the play keys of every play of ``doc``, in order."""
     return play_keys(doc.plays())
-
-
-@settings(max_examples=300)
-@given(history_rows(), st.sampled_from([None, "movie", "episode"]))
-def test_compact_row_fast_equals_general(row: dict[str, Any], media_type: str | None) -> None:
-    """A history row gives the same compact row (or the same error) by the fast and general path."""
-    general = outcome(lambda r: play_row(traktrows.trakt_history_row(r, media_type)), row)
-    assert outcome(lambda r: compact_row(r, media_type), row) == general
-    if not isinstance(general, tuple):
-        check_row(general)
