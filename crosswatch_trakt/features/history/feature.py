@@ -219,7 +219,9 @@ class HistoryFeature(FeatureBase):
         plays = read_span(self.account.session, windowed, mine)
         ledger.stats["index"] = "window"
         ledger.stats["window"] = {"kinds": list(windowed), "plays_read": len(plays)}
-        return doc, PlayIndex.of([*doc.plays(), *plays]), windowed
+        caches = [doc.kind(kind) for kind in full]
+        known = [play for cache in caches if cache is not None for play in cache.plays]
+        return doc, PlayIndex.of([*known, *plays]), windowed
 
     def _doc(
         self, reader: HistoryReader, context: HostContext, ledger: Ledger, dry_run: bool
