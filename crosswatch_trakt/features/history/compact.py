@@ -4,8 +4,8 @@ A full walk keeps each page as compact rows (``rows.ROW_FIELDS``) and nothing el
 ``Play`` is built and the page's JSON is dropped. A well-formed movie or episode row takes a
 fast path that builds the row from the JSON values; anything else (ids that need cleaning, an
 odd field, no ids) takes the general path, ``play_row(trakt_history_row(row))``, which gives
-the same row or raises the same error (``tests/features/test_speed_paths.py``). Equal titles
-and actions within a page share one string.
+the same row or raises the same error (``tests/features/test_compact_rows.py``). Equal titles
+within a walk and equal actions share one string.
 """
 
 from __future__ import annotations
@@ -23,10 +23,15 @@ __all__ = ["compact_row", "compact_rows"]
 _ACTIONS = {"watch": "watch", "scrobble": "scrobble", "checkin": "checkin"}
 
 
-def compact_rows(rows: Iterable[Any], media_type: str | None = None) -> list[list[Any]]:
-    """Return the compact row of each history row (``ValueError`` for a malformed one)."""
-    texts: dict[str, str] = {}
-    return [compact_row(row, media_type, texts) for row in rows]
+def compact_rows(
+    rows: Iterable[Any], media_type: str | None = None, texts: dict[str, str] | None = None
+) -> list[list[Any]]:
+    """Return the compact row of each history row (``ValueError`` for a malformed one).
+
+    ``texts`` shares equal titles (between the pages of a walk when the caller keeps it).
+    """
+    shared: dict[str, str] = {} if texts is None else texts
+    return [compact_row(row, media_type, shared) for row in rows]
 
 
 def compact_row(

@@ -73,14 +73,17 @@ def parse_rows(rows: Iterable[Any], media_type: str | None = None) -> list[Play]
     return plays
 
 
-def read_compact(rows: Iterable[Any], media_type: str | None = None) -> list[list[Any]]:
+def read_compact(
+    rows: Iterable[Any], media_type: str | None = None, texts: dict[str, str] | None = None
+) -> list[list[Any]]:
     """Turn ``GET /sync/history`` rows into the cache's compact rows (``compact.compact_rows``).
 
     What a full walk keeps of each page as it arrives: no ``Play``, and the page's JSON is
-    dropped; a malformed row fails the read as in ``parse_rows``.
+    dropped; a malformed row fails the read as in ``parse_rows``. ``texts``: equal titles of
+    the whole walk share one string (a dict the caller keeps for the walk).
     """
     try:
-        return compact_rows(rows, media_type)
+        return compact_rows(rows, media_type, texts)
     except ValueError as exc:
         raise IncompleteRead(f"Trakt sent a history row that cannot be read: {exc}") from exc
 
@@ -220,11 +223,12 @@ class HistoryReader:
         session = self.account.session
         noted = session.reads.total
         media_type = endpoint_type(kind)
+        texts: dict[str, str] = {}
         rows: list[list[Any]] = session.paginate(
             f"/sync/history/{kind}",
             feature=FEATURE,
             progress=context.progress,
-            convert=lambda page: read_compact(page, media_type),
+            convert=lambda page: read_compact(page, media_type, texts),
         )
         self.sources[kind] = "full"
         # a count that disagreed with the rows walked cannot prove a later incremental read

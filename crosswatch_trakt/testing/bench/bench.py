@@ -149,8 +149,8 @@ def measure(
         "peak_rss_mb": round(peak, 1),
         "rss_start_mb": round(rss0, 1),
         "data_read_mb": round(read / 1e6, 1),
-        # the memory the scenario added at its peak per MB of answers it read
-        "rss_growth_per_data_mb": round((peak - rss0) / (read / 1e6), 2) if read else None,
+        # the memory the scenario added at its peak per MB of answers it read (from 1 MB on)
+        "rss_growth_per_data_mb": round((peak - rss0) / (read / 1e6), 2) if read >= 1e6 else None,
         **facts,
     }
 
