@@ -132,28 +132,32 @@ class KindCache:
         cache._rows = rows
         return cache
 
-    def entries(
-        self, *, consume: bool = False
-    ) -> tuple[list[str], list[int | None], list[dict[str, Any]]]:
-        """Return each play's ``keys.play_key``, history id and host item (rows as loaded).
-
-        ``consume``: each row is dropped as its host item is built, and the host item takes
-        the row's ids (one copy at a time); the cache is empty afterwards.
-        """
+    def entries(self) -> tuple[list[str], list[int | None], list[dict[str, Any]]]:
+        """Return each play's ``keys.play_key``, history id and host item (rows as loaded)."""
         if self._rows is None:
             plays = self.plays
             bases = [play_key(p.media, p.watched_at) for p in plays]
             return bases, [p.history_id for p in plays], [play_to_host(p) for p in plays]
         rows = self._rows
-        bases, ids = [r[3] for r in rows], [r[0] for r in rows]
-        if not consume:
-            return bases, ids, [row_host(r) for r in rows]
+        return [r[3] for r in rows], [r[0] for r in rows], [row_host(r) for r in rows]
+
+    def move_into(self, snapshot: Snapshot) -> None:
+        """Put ``{play key: host item}`` of every play into ``snapshot``, emptying the cache.
+
+        The keys are ranked first, while only the rows are held; then each row is dropped as
+        its host item is built, the host item taking the row's ids (one copy at a time).
+        """
+        if self._rows is None:
+            bases, history_ids, items = self.entries()
+            snapshot.update(zip(rank_keys(bases, history_ids), items, strict=True))
+            self._plays = []
+            return
+        rows = self._rows
+        keys = rank_keys([r[3] for r in rows], [r[0] for r in rows])
         self._rows, self._plays = None, []
-        items: list[dict[str, Any]] = []
         rows.reverse()  # popped from the end: oldest last, so newest first as read
-        while rows:
-            items.append(row_host(rows.pop(), own=True))
-        return bases, ids, items
+        for key in keys:
+            snapshot[key] = row_host(rows.pop(), own=True)
 
     def to_json(self) -> dict[str, Any]:
         """Return the cache as stored (the plays as compact rows)."""
@@ -232,16 +236,23 @@ class HistoryIndexDoc:
     def snapshot(self, *, consume: bool = False) -> Snapshot:
         """Return ``{play key: host item}`` of every cached play, as ``PlayIndex.snapshot``.
 
-        ``consume``: the rows become the host items one by one (``KindCache.entries``) and
+        ``consume``: the rows become the host items one by one (``KindCache.move_into``) and
         the document is empty afterwards: for a caller that drops it.
         """
+        if consume:
+            snapshot: Snapshot = {}
+            for kind in KINDS:  # the kinds' keys never meet (movie: / show:, episode:)
+                cache = self.kind(kind)
+                if cache is not None:
+                    cache.move_into(snapshot)
+            return snapshot
         bases: list[str] = []
         history_ids: list[int | None] = []
         items: list[dict[str, Any]] = []
         for kind in KINDS:
             cache = self.kind(kind)
             if cache is not None:
-                kind_bases, kind_ids, kind_items = cache.entries(consume=consume)
+                kind_bases, kind_ids, kind_items = cache.entries()
                 bases += kind_bases
                 history_ids += kind_ids
                 items += kind_items
