@@ -204,6 +204,11 @@ def iter_pages(
                 f"Trakt answered page {page} of {path} with something else than a list."
             )
         info = _page_info(response, page, asked)
+        # a changed count first: new rows on top can push page 1's rows onto page 2
+        if first is None:
+            first = info
+        elif _changed(first, info):
+            raise ListChanged(f"{path} changed while it was being read (page {page}).")
         if rows and rows == previous:
             if info.page_count is not None and page > info.page_count:
                 return  # a page past the count, asked because the item count said more
@@ -211,10 +216,6 @@ def iter_pages(
                 f"Trakt answered page {page} of {path} with the rows of page {page - 1}; "
                 "the list cannot be walked, nothing was returned."
             )
-        if first is None:
-            first = info
-        elif _changed(first, info):
-            raise ListChanged(f"{path} changed while it was being read (page {page}).")
         walked += len(rows)
         if progress is not None:
             total = max(info.page_count or page, page, 1)

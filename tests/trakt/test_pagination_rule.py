@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
+import requests
+import structlog
 
 from crosswatch_trakt.trakt.pagination import (
     CountMismatch,
     PageInfo,
+    PageReader,
     ReadNotes,
+    collect_pages,
     over_budget,
     walk_goes_on,
 )
@@ -68,3 +74,38 @@ def test_read_budget_is_bounded_by_the_rows_seen() -> None:
     assert not over_budget(7, 750, 250)
     assert over_budget(8, 750, 250)
     assert not over_budget(10**6, 0, None)
+
+
+def _page(rows: list[int], page_count: int, item_count: int) -> requests.Response:
+    """Return a JSON page answer with Trakt's pagination headers (limit 2)."""
+    response = requests.Response()
+    response.status_code = 200
+    response._content = json.dumps(rows).encode()
+    response.headers.update(
+        {
+            "Content-Type": "application/json",
+            "X-Pagination-Limit": "2",
+            "X-Pagination-Page-Count": str(page_count),
+            "X-Pagination-Item-Count": str(item_count),
+        }
+    )
+    return response
+
+
+def test_rows_pushed_down_by_new_ones_restart_the_walk() -> None:
+    """Two new rows on top between pages 1 and 2: the list changed, the walk restarts whole."""
+    answers = [
+        _page([4, 3], 2, 4),  # before: 4 3 | 2 1
+        _page([4, 3], 3, 6),  # after 6 and 5 were added: 6 5 | 4 3 | 2 1
+        _page([6, 5], 3, 6),
+        _page([4, 3], 3, 6),
+        _page([2, 1], 3, 6),
+    ]
+    reader = PageReader(
+        fetch=lambda _path, _query: answers.pop(0),
+        page_size=2,
+        notes=ReadNotes(),
+        log=structlog.get_logger(),
+    )
+    assert collect_pages(reader, "/sync/history/movies", feature="history") == [6, 5, 4, 3, 2, 1]
+    assert answers == []
