@@ -150,7 +150,9 @@ def measure(
         "rss_start_mb": round(rss0, 1),
         "data_read_mb": round(read / 1e6, 1),
         # the memory the scenario added at its peak per MB of answers it read (from 1 MB on)
-        "rss_growth_per_data_mb": round((peak - rss0) / (read / 1e6), 2) if read >= 1e6 else None,
+        "rss_growth_per_data_mb": round(max(0.0, peak - rss0) / (read / 1e6), 2)
+        if read >= 1e6
+        else None,
         **facts,
     }
 
