@@ -22,6 +22,8 @@ from pathlib import Path
 
 import pytest
 
+from .isolation import config_listing
+
 SRC = os.environ.get("CROSSWATCH_SRC", "")
 needs_crosswatch = pytest.mark.skipif(
     not SRC, reason="needs a CrossWatch checkout in CROSSWATCH_SRC (run: tox -e crosswatch)"
@@ -77,18 +79,31 @@ def test_the_recipe_steps_switch_a_crosswatch_tree(tmp_path: Path) -> None:
         assert done.returncode == 0, f"{step}\n{done.stdout}\n{done.stderr}"
     registry = (tree / "cw_platform" / "modules_registry.py").read_text()
     assert '"_mod_TRAKT": "crosswatch_trakt.crosswatch",' in registry
-    probe = (
+    config = tmp_path / "config"
+    probe = (  # CrossWatch's hard-coded /config paths are re-rooted first, as in the web test
+        "import os, pathlib; "
+        "from host_crosswatch.webapp_boot import redirecting_mkdir, reroot_on_import; "
+        f"root = pathlib.Path({str(config)!r}); "
+        "os.mkdir = redirecting_mkdir(root); "
+        f"reroot_on_import({str(tree)!r}, root); "
         "from cw_platform.modules_registry import load_sync_ops; "
         "ops = load_sync_ops('TRAKT'); print(type(ops).__module__); "
         "import services.playback_progress.adapters.trakt"
     )
+    untouched = config_listing()
     checked = subprocess.run(
         [sys.executable, "-c", probe],
-        env={**os.environ, "PYTHONPATH": str(tree), "CONFIG_BASE": str(tmp_path / "config")},
+        env={
+            **os.environ,
+            "PYTHONPATH": os.pathsep.join([str(tree), str(ROOT / "tests")]),
+            "CONFIG_BASE": str(config),
+            "CW_PLEX_CID": "crosswatch-trakt-tests",  # else kept under /config
+        },
         cwd=tmp_path,
         capture_output=True,
         text=True,
     )
+    assert config_listing() == untouched, "CrossWatch wrote under /config"
     assert checked.returncode == 0, checked.stderr
     assert checked.stdout.strip().startswith("crosswatch_trakt.crosswatch")
     undone = subprocess.run(
