@@ -184,6 +184,8 @@ class WebApp:
             answer = ready()
             if answer:
                 return answer
+            # the app is a real process on the real clock (no clock can be injected into it):
+            # poll it at a fixed interval, bounded by ``deadline``
             time.sleep(_POLL)
         raise AssertionError(f"gave up waiting {deadline:.0f} s for {what}:\n{self.log[-4000:]}")
 

@@ -21,13 +21,9 @@ from __future__ import annotations
 
 import argparse
 import functools
-import gc
-import itertools
 import json
 import logging
-import multiprocessing
 import platform
-import re
 import sys
 import tempfile
 import time
@@ -42,129 +38,29 @@ import structlog
 from crosswatch_trakt import _version, plugin
 from crosswatch_trakt.config import RateLimitConfig
 from crosswatch_trakt.hostspec import HostContext
+from crosswatch_trakt.testing.bench.bench_host import (
+    Emulator,
+    index_all,
+    measure,
+    with_budget,
+)
 from crosswatch_trakt.testing.bench.bench_lists import run_playlists
 from crosswatch_trakt.testing.bench.bench_report import (
     markdown,
     min_index_requests,
     read_floor,
     targets,
-    write_gap,
 )
 from crosswatch_trakt.testing.bench.bench_restore import RestoreSpec
 from crosswatch_trakt.testing.bench.bench_scenarios import (
     START,
     BenchSpec,
-    child_main,
     conversion,
-    peak_rss_mb,
-    reset_peak_rss,
-    rss_mb,
 )
 from crosswatch_trakt.testing.emulator.virtual_clock import ScaledClock
 from crosswatch_trakt.trakt.account import REGISTRY
 
 __all__ = ["main", "min_index_requests"]
-
-FEATURES = ("watchlist", "ratings", "history")
-
-
-class Emulator:
-    """The parent's handle on the emulator child process."""
-
-    def __init__(self, clock: ScaledClock, spec: BenchSpec) -> None:
-        self.spec = spec
-        ctx = multiprocessing.get_context("spawn")
-        self.conn, child_conn = ctx.Pipe()
-        self.process = ctx.Process(target=child_main, args=(child_conn, clock, spec), daemon=True)
-        self.process.start()
-        self.hello: dict[str, Any] = self.conn.recv()
-
-    def call(self, command: str, args: Any = None) -> Any:
-        """Send a command to the child and return its answer."""
-        self.conn.send((command, args))
-        return self.conn.recv()
-
-    def stop(self) -> None:
-        """Stop the child and wait for it."""
-        if self.process.is_alive():
-            self.call("stop")
-        self.process.join(timeout=10)
-
-
-def _path(path: str) -> str:
-    """Return ``path`` with its numeric segments (ids) as ``{id}``, to count by endpoint."""
-    return re.sub(r"/\d+(?=/|$)", "/{id}", path)
-
-
-def measure(
-    name: str,
-    what: str,
-    clock: ScaledClock,
-    emulator: Emulator,
-    work: Callable[[], dict[str, Any]],
-) -> dict[str, Any]:
-    """Run ``work`` and return its row: requests, 429s, wall, floor, CPU, peak memory."""
-    emulator.call("log")  # start from an empty request log
-    gc.collect()
-    rss0 = rss_mb()
-    reset_peak_rss()
-    wall0, cpu0 = clock.monotonic(), time.process_time()
-    facts = work()
-    wall, cpu = clock.monotonic() - wall0, time.process_time() - cpu0
-    peak = peak_rss_mb()
-    log: list[tuple[str, str, int, float]] = []
-    sizes: list[int] = []
-    read = 0
-    for method, path, status, when, entries, answer_bytes in emulator.call("log"):
-        log.append((method, path, status, when))
-        read += answer_bytes
-        if method != "GET" and entries:
-            sizes.append(entries)
-    rates = RateLimitConfig()
-    gets = sum(1 for method, *_ in log if method == "GET")
-    writes = len(log) - gets
-    # a write is paced from the previous answer (1 / post_per_sec + the margin after it),
-    # and Trakt (the emulator) takes its time per entry to apply each body
-    applying = sum(sizes) * emulator.spec.write_seconds_per_entry
-    floor = read_floor(gets, rates) + writes * write_gap(rates) + applying
-    post_times = [t for method, _p, _s, t in log if method != "GET"]
-    gaps = [b - a for a, b in itertools.pairwise(post_times)]
-    return {
-        "scenario": name,
-        "what": what,
-        "requests": len(log),
-        "gets": gets,
-        "writes": writes,
-        "by_endpoint": dict(sorted(Counter(f"{m} {_path(p)}" for m, p, _s, _t in log).items())),
-        "statuses": dict(sorted(Counter(str(s) for _m, _p, s, _t in log).items())),
-        "http_429": sum(1 for _m, _p, s, _t in log if s == 429),
-        "wall_s": round(wall, 3),
-        "floor_s": round(floor, 3),
-        "wall_over_floor": round(wall / floor, 3) if floor else None,
-        "mean_write_gap_s": round(sum(gaps) / len(gaps), 3) if gaps else None,
-        "items_per_write": {"max": max(sizes), "mean": round(sum(sizes) / len(sizes), 1)}
-        if sizes
-        else None,
-        "cpu_s": round(cpu, 3),
-        "peak_rss_mb": round(peak, 1),
-        "rss_start_mb": round(rss0, 1),
-        "data_read_mb": round(read / 1e6, 1),
-        # the memory the scenario added at its peak per MB of answers it read (from 1 MB on)
-        "rss_growth_per_data_mb": round(max(0.0, peak - rss0) / (read / 1e6), 2)
-        if read >= 1e6
-        else None,
-        **facts,
-    }
-
-
-def _index_all(context: HostContext, keep: dict[str, Any] | None = None) -> dict[str, Any]:
-    sizes = {}
-    for feature in FEATURES:
-        snapshot = plugin.index_snapshot("TRAKT", feature, context) or {}
-        sizes[feature] = len(snapshot)
-        if keep is not None and feature == "history":
-            keep.update(snapshot)
-    return {"items": sizes}
 
 
 def _apply(kind: str, items: dict[str, list[dict[str, Any]]], context: HostContext) -> Any:
@@ -226,11 +122,6 @@ def run_progress(
     )
 
 
-def with_budget(config: dict[str, Any], state_dir: Path) -> dict[str, Any]:
-    """Return ``config`` with its shared GET budget in the run's temp folder, not the user's."""
-    return {**config, "shared_budget": {"folder": str(state_dir / ".budget")}}
-
-
 def run_restore(
     restore: RestoreSpec, clock: ScaledClock, emulator: Emulator, state_dir: Path
 ) -> dict[str, Any]:
@@ -274,11 +165,11 @@ def run_scenarios(
             rows.append(measure(name, what, clock, emulator, work))
 
         rows: list[dict[str, Any]] = []
-        step("S1", "cold index, 3 features", lambda: _index_all(context("s1"), snapshot))
-        step("S2", "same, unchanged", lambda: _index_all(context("s2")))
+        step("S1", "cold index, 3 features", lambda: index_all(context("s1"), snapshot))
+        step("S2", "same, unchanged", lambda: index_all(context("s2")))
         new = emulator.call("outside_changes")
         what = f"+{new['plays']} plays, +{new['ratings']} rating"
-        step("S3", what, lambda: _index_all(context("s3")))
+        step("S3", what, lambda: index_all(context("s3")))
         adds = emulator.call("s4_items")
         what = "add {} watchlist, {} ratings, {} plays".format(*map(len, adds.values()))
         step("S4", what, lambda: _apply("adds", adds, context("s4")))
@@ -286,7 +177,7 @@ def run_scenarios(
         removes = {"history": plays[: spec.s5_removes]}
         what = f"remove {len(removes['history'])} plays by history id"
         step("S5", what, lambda: _apply("removes", removes, context("s5")))
-        step("V", "re-index after S4+S5", lambda: _index_all(context("v")))
+        step("V", "re-index after S4+S5", lambda: index_all(context("v")))
         if spec.resume_points:
             run_progress(spec, emulator, context, step)
         if spec.playlist_items:
@@ -325,7 +216,7 @@ def run_maxed(spec: BenchSpec, factor: float, state_dir: Path) -> list[dict[str,
         for name, folder in (("M", state_dir / "first"), ("M2", state_dir / "second")):
             context = HostContext(config=config, state_dir=folder, clock=clock, run_id=name)
             label = what if name == "M" else "the same, at once, from a second state folder"
-            row = measure(name, label, clock, emulator, functools.partial(_index_all, context))
+            row = measure(name, label, clock, emulator, functools.partial(index_all, context))
             row["minimum_requests"] = min_index_requests(spec)
             rows.append(row)
         first, second = rows
