@@ -11,7 +11,12 @@ from crosswatch_trakt.errors import HttpError, TransportError
 from crosswatch_trakt.trakt.boundary import Violation, decode
 from crosswatch_trakt.trakt.deadline import describe
 
-__all__ = ["is_html", "is_json", "json_body", "never_sent", "transport_error"]
+__all__ = ["is_html", "is_json", "json_body", "never_sent", "parse_once", "transport_error"]
+
+#: where ``parse_once`` keeps a parsed body on its answer until ``json_body`` takes it
+_PARSED = "_crosswatch_trakt_json"
+#: no parsed body is kept
+_NONE = object()
 
 
 def is_json(response: requests.Response) -> bool:
@@ -29,9 +34,13 @@ def is_html(response: requests.Response) -> bool:
 def json_body(response: requests.Response, path: str) -> Any:
     """Return the parsed JSON body (``None`` when empty); never parse HTML or other text.
 
-    The body is parsed within the boundary's bounds (``trakt.boundary``); the pipeline has
-    checked them already, so ``UnsafeAnswer`` here only guards a body that bypassed it.
+    The body is parsed within the boundary's bounds (``trakt.boundary``). The pipeline has
+    parsed a taken answer already (``parse_once``), and that value is returned; so
+    ``UnsafeAnswer`` here only guards a body that bypassed it.
     """
+    parsed = vars(response).pop(_PARSED, _NONE)
+    if parsed is not _NONE:
+        return parsed
     if response.status_code == 204 or not response.content.strip():
         return None
     if not is_json(response) or is_html(response):
@@ -51,6 +60,21 @@ def json_body(response: requests.Response, path: str) -> Any:
             status=response.status_code,
             url=path,
         ) from None
+
+
+def parse_once(response: requests.Response) -> None:
+    """Parse a JSON answer's body once, within the boundary, for ``json_body`` to return.
+
+    Raises ``Violation`` for a body outside the bounds. An empty body, or one that is not
+    JSON at all, is left for ``json_body`` to answer or to report naming the endpoint.
+    """
+    if not is_json(response) or not response.content.strip() or is_html(response):
+        return
+    try:
+        parsed = decode(response.content)
+    except ValueError:
+        return  # json_body reports it (an HttpError naming the endpoint)
+    vars(response)[_PARSED] = parsed
 
 
 def never_sent(exc: requests.RequestException) -> bool:

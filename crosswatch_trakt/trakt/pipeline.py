@@ -13,9 +13,10 @@ Layered the way httpx layers its client, outermost first:
 4. **transport** (``trakt.transport``, ``trakt.deadline``): one send within the deadline, its
    body within ``max_answer_bytes``.
 
-An answer the loop takes has its JSON body checked against the boundary (``trakt.boundary``:
-nesting, numbers) before anyone reads it, so even a caller that parses the body itself (the
-token refresh) never meets a hostile one; what a violation means is the retry policy's to say.
+An answer the loop takes has its JSON body parsed, once, within the boundary
+(``trakt.boundary``: nesting, numbers) before anyone reads it, so even a caller that parses
+the body itself (the token refresh) never meets a hostile one; what a violation means is
+the retry policy's to say.
 
 The pipeline is built before the session and the token manager, and both are given it:
 the session sends API requests through it, the token manager its refresh (no cycle).
@@ -31,9 +32,9 @@ import requests
 
 from crosswatch_trakt.config import TraktConfig
 from crosswatch_trakt.support.clock import Clock
-from crosswatch_trakt.trakt.answers import is_json
+from crosswatch_trakt.trakt.answers import parse_once
 from crosswatch_trakt.trakt.bearer import Grant
-from crosswatch_trakt.trakt.boundary import Violation, check
+from crosswatch_trakt.trakt.boundary import Violation
 from crosswatch_trakt.trakt.retry import (
     Kind,
     Pause,
@@ -129,12 +130,15 @@ class Pipeline:
     def _checked(
         self, response: requests.Response, budget: RetryBudget, path: str
     ) -> requests.Response:
-        """Return a taken answer whose JSON body is within the boundary (or raise its error)."""
-        if is_json(response) and response.content.strip():
-            try:
-                check(response.content)
-            except Violation as exc:
-                budget.after_violation(exc, path, response.status_code)
+        """Return a taken answer whose JSON body is within the boundary (or raise its error).
+
+        The body is parsed here, once (``answers.parse_once``); ``answers.json_body`` returns
+        that value.
+        """
+        try:
+            parse_once(response)
+        except Violation as exc:
+            budget.after_violation(exc, path, response.status_code)
         return response
 
     def _wait(self, resend: Resend, budget: RetryBudget, method: str, path: str, log: Any) -> None:
