@@ -317,16 +317,20 @@ def test_history_row_fast_equals_general(row: dict[str, Any]) -> None:
     assert outcome(traktrows.trakt_history_row, row) == general
 
 
+#: a well-formed episode row, as Trakt sends it
+EPISODE_ROW: dict[str, Any] = {
+    "id": 1,
+    "watched_at": "2024-05-01T20:31:07.000Z",
+    "action": "watch",
+    "type": "episode",
+    "episode": {"season": 1, "number": 2, "ids": {"trakt": 62085, "tvdb": 349232}},
+    "show": SHOW,
+}
+
+
 def test_history_rows_of_one_show_share_its_ids() -> None:
     """Two episodes of one show share one Ids for the show (equal to freshly built ones)."""
-    row: dict[str, Any] = {
-        "id": 1,
-        "watched_at": "2024-05-01T20:31:07.000Z",
-        "action": "watch",
-        "type": "episode",
-        "episode": {"season": 1, "number": 2, "ids": {"trakt": 62085, "tvdb": 349232}},
-        "show": SHOW,
-    }
+    row = EPISODE_ROW
     first = traktrows.trakt_history_row(row)
     other = {**row, "id": 2, "episode": {"season": 1, "number": 3, "ids": {"trakt": 62086}}}
     again = traktrows.trakt_history_row(json.loads(json.dumps(other)))
@@ -383,7 +387,7 @@ def test_loaded_cache_snapshot_equals_the_play_index(plays: list[Play]) -> None:
         item["ids"]["tmdb"] = -1  # a host changing its items changes nothing cached
     assert loaded.snapshot() == expected
     assert loaded.plays() == doc.plays()
-    assert converter.unstructure(loaded) == stored
+    assert json.loads(json.dumps(converter.unstructure(loaded))) == stored
 
 
 def play_keys_of(doc: HistoryIndexDoc) -> list[str]:

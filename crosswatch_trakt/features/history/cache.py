@@ -17,6 +17,7 @@ import attrs
 
 from crosswatch_trakt.features.history.rows import (
     ROW_FIELDS,
+    Row,
     check_row,
     play_row,
     row_host,
@@ -103,7 +104,7 @@ class KindCache:
     #: whether the last full walk's rows matched Trakt's item count (else: no incremental)
     counts_exact: bool = True
     #: the rows the plays were loaded from, until they are built (``plays``)
-    _rows: list[list[Any]] | None = attrs.field(default=None, eq=False, repr=False, init=False)
+    _rows: list[Row] | None = attrs.field(default=None, eq=False, repr=False, init=False)
 
     @property
     def plays(self) -> list[Play]:
@@ -122,7 +123,7 @@ class KindCache:
     def of_rows(
         cls,
         watermark: str | None,
-        rows: list[list[Any]],
+        rows: list[Row],
         *,
         full_read_at: float,
         counts_exact: bool = True,

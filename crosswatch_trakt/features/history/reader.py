@@ -34,7 +34,8 @@ from crosswatch_trakt.features.history.cache import (
     kind_of,
     newest_first,
 )
-from crosswatch_trakt.features.history.compact import compact_rows
+from crosswatch_trakt.features.history.compact import Shared, compact_rows
+from crosswatch_trakt.features.history.rows import Row
 from crosswatch_trakt.media.models import Play
 from crosswatch_trakt.media.traktrows import endpoint_type, trakt_history_row
 from crosswatch_trakt.support.contract import HostContext
@@ -74,16 +75,16 @@ def parse_rows(rows: Iterable[Any], media_type: str | None = None) -> list[Play]
 
 
 def read_compact(
-    rows: Iterable[Any], media_type: str | None = None, texts: dict[str, str] | None = None
-) -> list[list[Any]]:
+    rows: Iterable[Any], media_type: str | None = None, shared: Shared | None = None
+) -> list[Row]:
     """Turn ``GET /sync/history`` rows into the cache's compact rows (``compact.compact_rows``).
 
     What a full walk keeps of each page as it arrives: no ``Play``, and the page's JSON is
-    dropped; a malformed row fails the read as in ``parse_rows``. ``texts``: equal titles of
-    the whole walk share one string (a dict the caller keeps for the walk).
+    dropped; a malformed row fails the read as in ``parse_rows``. ``shared``: what the
+    rows of the whole walk share (titles, shows' ids; kept by the caller for the walk).
     """
     try:
-        return compact_rows(rows, media_type, texts)
+        return compact_rows(rows, media_type, shared)
     except ValueError as exc:
         raise IncompleteRead(f"Trakt sent a history row that cannot be read: {exc}") from exc
 
@@ -223,12 +224,12 @@ class HistoryReader:
         session = self.account.session
         noted = session.reads.total
         media_type = endpoint_type(kind)
-        texts: dict[str, str] = {}
-        rows: list[list[Any]] = session.paginate(
+        shared = Shared()
+        rows: list[Row] = session.paginate(
             f"/sync/history/{kind}",
             feature=FEATURE,
             progress=context.progress,
-            convert=lambda page: read_compact(page, media_type, texts),
+            convert=lambda page: read_compact(page, media_type, shared),
         )
         self.sources[kind] = "full"
         # a count that disagreed with the rows walked cannot prove a later incremental read

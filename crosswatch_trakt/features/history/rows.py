@@ -2,18 +2,41 @@
 
 A row is a JSON array of the play's history id, minute, action and key and its media
 fields; ``check_row`` refuses a row a cache should not be trusted with.
+
+Ids (``ids``, ``show_ids``) come in one of two forms: the five values ``[trakt, slug, imdb,
+tmdb, tvdb]`` of ids that are normal and have no other namespace (``keys.normal_values``),
+or an object of any ids (``Ids.as_dict``). A walk builds its rows as tuples with the five
+values: a tuple of plain values is left alone by Python's garbage collector, so 100,000 of
+them cost its full collections nothing (issue 27). Loaded from disk a row is a list; either
+is read the same.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Literal, TypeAlias
 
-from crosswatch_trakt.media.keys import normal_values, normalize_ids, play_key
-from crosswatch_trakt.media.models import MEDIA_TYPES, MediaRef, Play
+from crosswatch_trakt.media.keys import (
+    NormalValues,
+    normal_values,
+    normalize_ids,
+    play_key,
+    remembered_ids,
+)
+from crosswatch_trakt.media.models import MEDIA_TYPES, Ids, MediaRef, Play, normal_ids
 from crosswatch_trakt.support.dates import format_datetime, parse_datetime
 
-__all__ = ["ROW_FIELDS", "check_row", "play_row", "row_host", "row_play"]
+__all__ = [
+    "ROW_FIELDS",
+    "Row",
+    "check_row",
+    "ids_field",
+    "play_row",
+    "row_host",
+    "row_play",
+    "values_dict",
+]
 
 ROW_FIELDS = (
     "history_id",
@@ -30,10 +53,13 @@ ROW_FIELDS = (
     "episode",
 )
 
+#: a compact row: a tuple as a walk builds it, a list as loaded from disk
+Row: TypeAlias = Sequence[Any]
+
 
 def check_row(row: Any) -> None:
-    """Raise ``ValueError`` unless ``row`` is a cached play as ``_play_row`` writes it."""
-    if type(row) is not list or len(row) != len(ROW_FIELDS):
+    """Raise ``ValueError`` unless ``row`` is a cached play as ``play_row`` writes it."""
+    if type(row) not in (list, tuple) or len(row) != len(ROW_FIELDS):
         raise ValueError(f"a cached play must be a list of {len(ROW_FIELDS)}: {row!r:.80}")
     history_id, watched_at, action, key, media_type, title, year = row[:7]
     ids, show_ids, show_title, season, episode = row[7:]
@@ -45,8 +71,8 @@ def check_row(row: Any) -> None:
         and media_type in MEDIA_TYPES
         and (title is None or type(title) is str)
         and (year is None or type(year) is int)
-        and type(ids) is dict
-        and (show_ids is None or type(show_ids) is dict)
+        and type(ids) in (dict, list, tuple)
+        and (show_ids is None or type(show_ids) in (dict, list, tuple))
         and (show_title is None or type(show_title) is str)
         and (season is None or type(season) is int)
         and (episode is None or type(episode) is int)
@@ -58,12 +84,58 @@ def check_row(row: Any) -> None:
         raise ValueError(f"a cached play has ids that are not normal: {row!r:.120}")
 
 
-def _stored_ids(ids: dict[str, Any]) -> bool:
-    """Return whether ``ids`` is what ``Ids.as_dict`` gives (so host items equal the plays')."""
+def ids_field(ids: Ids) -> NormalValues | dict[str, Any]:
+    """Return a row's form of ``ids``: its five values, or ``as_dict`` when it has others."""
+    if ids.other:
+        return ids.as_dict()
+    return (ids.trakt, ids.slug, ids.imdb, ids.tmdb, ids.tvdb)
+
+
+def values_dict(values: Sequence[Any]) -> dict[str, Any]:
+    """Return ``Ids.as_dict`` of a row's five id values (the non-null ones, in that order)."""
+    trakt, slug, imdb, tmdb, tvdb = values
+    result: dict[str, Any] = {}
+    if trakt is not None:
+        result["trakt"] = trakt
+    if slug is not None:
+        result["slug"] = slug
+    if imdb is not None:
+        result["imdb"] = imdb
+    if tmdb is not None:
+        result["tmdb"] = tmdb
+    if tvdb is not None:
+        result["tvdb"] = tvdb
+    return result
+
+
+def _field_ids(field: Any, *, remember: bool = False) -> Ids:
+    """Return the ``Ids`` of a row's ids field (either form)."""
+    if type(field) is dict:
+        return normalize_ids(field, remember=remember)
+    values = tuple(field)
+    return remembered_ids(values) if remember else normal_ids(*values)
+
+
+def _stored_ids(ids: Any) -> bool:
+    """Return whether a row's ids field is what ``ids_field`` gives (host items equal plays')."""
+    if type(ids) is not dict:
+        if len(ids) != 5:
+            return False
+        values = normal_values(values_dict(ids))
+        return values is not None and values == tuple(ids) and _exact(ids)
     values = normal_values(ids)
     if values is not None and len(ids) == len(values) - values.count(None):
         return True  # standard namespaces only, every one normal and not null
     return normalize_ids(ids).as_dict() == ids
+
+
+def _exact(values: Sequence[Any]) -> bool:
+    """Return whether the five values have exactly the types normal ids have (no ``1.0``)."""
+    return all(v is None or type(v) is kind for v, kind in zip(values, _KINDS, strict=True))
+
+
+#: the type of each of the five values when present
+_KINDS = (int, str, str, int, int)
 
 
 def _stored_minute(text: str) -> bool:
@@ -76,10 +148,10 @@ def _stored_minute(text: str) -> bool:
         return False
 
 
-def play_row(play: Play) -> list[Any]:
+def play_row(play: Play) -> tuple[Any, ...]:
     """Return the compact row of ``play`` (``ROW_FIELDS``)."""
     media, at = play.media, play.watched_at
-    return [
+    return (
         play.history_id,
         at if isinstance(at, str) else format_datetime(at),
         play.action,
@@ -87,24 +159,24 @@ def play_row(play: Play) -> list[Any]:
         media.type,
         media.title,
         media.year,
-        media.ids.as_dict(),
-        None if media.show_ids is None else media.show_ids.as_dict(),
+        ids_field(media.ids),
+        None if media.show_ids is None else ids_field(media.show_ids),
         media.show_title,
         media.season,
         media.episode,
-    ]
+    )
 
 
-def row_play(row: list[Any]) -> Play:
-    """Build the ``Play`` a compact row was written from (``_play_row``'s inverse)."""
+def row_play(row: Row) -> Play:
+    """Build the ``Play`` a compact row was written from (``play_row``'s inverse)."""
     history_id, watched_at, action, _key, media_type, title, year = row[:7]
     ids, show_ids, show_title, season, episode = row[7:]
     media = MediaRef(
         media_type,
-        normalize_ids(ids),
+        _field_ids(ids),
         title,
         year,
-        None if show_ids is None else normalize_ids(show_ids, remember=True),
+        None if show_ids is None else _field_ids(show_ids, remember=True),
         show_title,
         season,
         episode,
@@ -115,36 +187,52 @@ def row_play(row: list[Any]) -> Play:
     return Play(media, at, action, history_id)
 
 
-def _copy_ids(ids: dict[str, Any]) -> dict[str, Any]:
-    """Copy an ids dict (nested namespaces too) so a host item owns its own."""
-    copy = dict(ids)
+def _host_ids(field: Any, own: bool) -> dict[str, Any]:
+    """Return a host item's ids from a row's field: its own dict, never one shared."""
+    if type(field) is not dict:
+        return values_dict(field)
+    if own:
+        return field  # the row is dropped after this: its dict becomes the host item's
+    copy = dict(field)
     for name, value in copy.items():
         if type(value) is dict:
             copy[name] = dict(value)
     return copy
 
 
-def row_host(row: list[Any], *, own: bool = False) -> dict[str, Any]:
+def row_host(row: Row, *, own: bool = False) -> dict[str, Any]:
     """Return the host item of a compact row: ``hostitems.play_to_host`` of its play.
 
     ``own``: the row is dropped after this, so the host item takes its ids dicts instead of
     copies (one copy of the data, never two).
     """
-    history_id, watched_at, action, _key, media_type, title, year, ids = row[:8]
-    host: dict[str, Any] = {
+    history_id, watched_at, action, _key, media_type, title, year, ids, show_ids = row[:9]
+    ids = values_dict(ids) if type(ids) is not dict else _host_ids(ids, own)
+    if media_type != "season" and media_type != "episode":
+        return {
+            "type": media_type,
+            "title": title,
+            "year": year,
+            "ids": ids,
+            "watched_at": watched_at,
+            "action": action,
+            "trakt_history_id": history_id,
+        }
+    if show_ids is not None:
+        show_ids = values_dict(show_ids) if type(show_ids) is not dict else _host_ids(show_ids, own)
+    host = {
         "type": media_type,
         "title": title,
         "year": year,
-        "ids": ids if own else _copy_ids(ids),
+        "ids": ids,
+        "show_ids": show_ids,
+        "show_title": row[9],
+        "season": row[10],
+        "episode": row[11],
+        "watched_at": watched_at,
+        "action": action,
+        "trakt_history_id": history_id,
     }
-    if media_type in ("season", "episode"):
-        show_ids = row[8]
-        host["show_ids"] = show_ids if show_ids is None or own else _copy_ids(show_ids)
-        host["show_title"] = row[9]
-        host["season"] = row[10]
-    if media_type == "episode":
-        host["episode"] = row[11]
-    host["watched_at"] = watched_at
-    host["action"] = action
-    host["trakt_history_id"] = history_id
+    if media_type == "season":
+        del host["episode"]
     return host
