@@ -38,6 +38,7 @@ import structlog
 from crosswatch_trakt import _version, plugin
 from crosswatch_trakt.config import RateLimitConfig
 from crosswatch_trakt.hostspec import HostContext
+from crosswatch_trakt.testing.bench.bench_convert import conversion
 from crosswatch_trakt.testing.bench.bench_host import (
     Emulator,
     index_all,
@@ -52,11 +53,7 @@ from crosswatch_trakt.testing.bench.bench_report import (
     targets,
 )
 from crosswatch_trakt.testing.bench.bench_restore import RestoreSpec
-from crosswatch_trakt.testing.bench.bench_scenarios import (
-    START,
-    BenchSpec,
-    conversion,
-)
+from crosswatch_trakt.testing.bench.bench_scenarios import START, BenchSpec
 from crosswatch_trakt.testing.emulator.virtual_clock import ScaledClock
 from crosswatch_trakt.trakt.account import REGISTRY
 

@@ -1,4 +1,4 @@
-"""The benchmark's workloads: the emulator child with the synthetic account; the conversion.
+"""The benchmark's workloads: the emulator child with the synthetic account.
 
 The emulator runs in its own process so that the adapter's CPU time and peak memory are
 measured alone, and so the two do not share one GIL. Both processes use the same
@@ -13,13 +13,9 @@ adapter's own conversion (``traktrows.trakt_media`` + ``hostitems.media_to_host`
 from __future__ import annotations
 
 import contextlib
-import gc
-import itertools
-import json
 import random
 import resource
 import sys
-import time
 from collections.abc import Iterable
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -27,37 +23,27 @@ from typing import Any
 
 import attrs
 
-from crosswatch_trakt.features.history.cache import HistoryIndexDoc, KindCache
-from crosswatch_trakt.features.history.reader import read_compact
 from crosswatch_trakt.testing.bench.bench_lists import playlist_check, playlist_items
 from crosswatch_trakt.testing.bench.bench_progress import ProgressPlan
 from crosswatch_trakt.testing.bench.bench_restore import restore_items, restored
 from crosswatch_trakt.testing.bench.bench_spec import BenchSpec
 from crosswatch_trakt.testing.emulator.builders import generate_account, host_item
-from crosswatch_trakt.testing.emulator.catalog import Episode, Media, Movie, media_json, media_key
+from crosswatch_trakt.testing.emulator.catalog import Episode, Media, Movie, media_key
 from crosswatch_trakt.testing.emulator.fake import FakeTrakt
 from crosswatch_trakt.testing.emulator.timefmt import format_ts
-from crosswatch_trakt.testing.emulator.virtual_clock import ScaledClock, VirtualClock
-
-#: rows per page, as the adapter reads history
-PAGE = 250
+from crosswatch_trakt.testing.emulator.virtual_clock import ScaledClock
 
 __all__ = [
     "USER",
     "BenchSpec",
     "EmulatorChild",
     "child_main",
-    "conversion",
-    "convert_snapshot",
     "host_item",
 ]
 
 USER = "bench"
 DAY = 86400.0
 START = 1767225600.0  # 2026-01-01T00:00:00Z
-CONVERT_TARGET_S = 2.0
-#: the conversion's CPU over ``json.loads`` of the same pages (issue 27)
-CONVERT_RATIO_TARGET = 1.5
 
 
 def peak_rss_mb() -> float:
@@ -89,102 +75,6 @@ def reset_peak_rss() -> None:
     """Reset the peak-RSS mark where the kernel allows it (Linux ``clear_refs`` 5)."""
     with contextlib.suppress(OSError):
         Path("/proc/self/clear_refs").write_text("5")
-
-
-def history_rows(plays: int, movie_plays: int) -> list[dict[str, Any]]:
-    """Return ``GET /sync/history`` rows (as the emulator renders them) for a synthetic account."""
-    fake = FakeTrakt(clock=VirtualClock(start=START))
-    generate_account(fake, USER, watchlist=0, ratings=0, plays=plays, movie_plays=movie_plays)
-    history = sorted(
-        fake.users[USER].history.values(), key=lambda p: (p.watched_at, p.id), reverse=True
-    )
-    return [
-        {
-            "id": p.id,
-            "watched_at": format_ts(p.watched_at),
-            "action": p.action,
-            "type": p.media.type,
-            **media_json(p.media),
-        }
-        for p in history
-    ]
-
-
-def convert_snapshot(
-    pages: list[str], stages: dict[str, float] | None = None
-) -> dict[str, dict[str, Any]]:
-    """Trakt history JSON pages -> host snapshot, with the adapter's real conversion and keys.
-
-    As in a full history walk, each page of 250 rows is parsed and turned into the cache's
-    compact rows as it arrives (``reader.read_compact``) and its raw JSON dropped; then the
-    index turns the rows into host items (``HistoryIndexDoc.snapshot(consume=True)``).
-    ``stages`` receives the CPU seconds of each step (``pages``: JSON and rows; ``host``).
-    """
-    marks = [time.process_time()]
-    rows = [row for page in pages for row in read_compact(json.loads(page))]
-    marks.append(time.process_time())
-    doc = HistoryIndexDoc(episodes=KindCache.of_rows(None, rows, full_read_at=0.0))
-    del rows
-    snapshot = doc.snapshot(consume=True)
-    marks.append(time.process_time())
-    if stages is not None:
-        for name, (start, end) in zip(("pages", "host"), itertools.pairwise(marks), strict=True):
-            stages[name] = round(end - start, 3)
-    return snapshot
-
-
-def json_baseline(pages: list[str]) -> dict[str, float]:
-    """Return the CPU seconds of ``json.loads`` of ``pages``: results kept, and each dropped.
-
-    Kept is what a walk that held the parsed pages would spend (the garbage collector walks
-    the growing result); dropped is the parsing alone.
-    """
-    cpu0 = time.process_time()
-    kept = [json.loads(page) for page in pages]
-    cpu1 = time.process_time()
-    del kept
-    gc.collect()
-    cpu2 = time.process_time()
-    for page in pages:
-        json.loads(page)
-    cpu3 = time.process_time()
-    return {"kept": round(cpu1 - cpu0, 3), "dropped": round(cpu3 - cpu2, 3)}
-
-
-def conversion(total: int) -> dict[str, Any]:
-    """Measure the CPU time and memory of converting a ``total``-play snapshot.
-
-    The ratio is the conversion's CPU over ``json.loads`` of the same pages with the results
-    kept (``json_baseline``); its target is ``CONVERT_RATIO_TARGET``.
-    """
-    rows = history_rows(total - total // 5, total // 5)
-    pages = [json.dumps(rows[i : i + PAGE]) for i in range(0, len(rows), PAGE)]
-    del rows
-    gc.collect()
-    baseline = json_baseline(pages)
-    gc.collect()
-    reset_peak_rss()
-    stages: dict[str, float] = {}
-    cpu0 = time.process_time()
-    snapshot = convert_snapshot(pages, stages)
-    cpu = time.process_time() - cpu0
-    ratio = round(cpu / baseline["kept"], 2) if baseline["kept"] else None
-    return {
-        "plays": total,
-        "json_mb": round(sum(map(len, pages)) / 1e6, 1),
-        "host_items": len(snapshot),
-        "cpu_s": round(cpu, 3),
-        "stages_cpu_s": stages,
-        "json_loads_cpu_s": baseline,
-        "over_json_loads": ratio,
-        "over_json_loads_dropped": round(cpu / baseline["dropped"], 2)
-        if baseline["dropped"]
-        else None,
-        "peak_rss_mb": round(peak_rss_mb(), 1),
-        "target_s": CONVERT_TARGET_S,
-        "ratio_target": CONVERT_RATIO_TARGET,
-        "ok": cpu < CONVERT_TARGET_S,
-    }
 
 
 @attrs.define
