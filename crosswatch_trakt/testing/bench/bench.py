@@ -59,6 +59,10 @@ from crosswatch_trakt.trakt.account import REGISTRY
 
 __all__ = ["main", "min_index_requests"]
 
+#: W: plays added within one week from an empty state folder, and how many exist already
+WEEK_PLAYS = 100
+WEEK_EXISTING = 10
+
 
 def _apply(kind: str, items: dict[str, list[dict[str, Any]]], context: HostContext) -> Any:
     books: dict[str, Any] = {}
@@ -192,7 +196,7 @@ def run_scenarios(
 
 
 def run_maxed(spec: BenchSpec, factor: float, state_dir: Path) -> list[dict[str, Any]]:
-    """Run M, then M2: the same cold index from a second state folder; return both rows.
+    """Run M, then M2 (the same cold index from a second state folder), then W; return them.
 
     M2 is another run of the same login right after M (the CLI beside the host, a second
     state folder): it shares M's GET budget through the record (``shared_budget``), so it
@@ -220,10 +224,27 @@ def run_maxed(spec: BenchSpec, factor: float, state_dir: Path) -> list[dict[str,
         both = read_floor(first["gets"] + second["gets"], RateLimitConfig())
         second["floor_s"] = round(max(both - first["wall_s"], second["floor_s"]), 3)
         second["wall_over_floor"] = round(second["wall_s"] / second["floor_s"], 3)
+        rows.append(run_week(clock, emulator, config, state_dir / "third"))
         return rows
     finally:
         REGISTRY.clear()
         emulator.stop()
+
+
+def run_week(
+    clock: ScaledClock, emulator: Emulator, config: dict[str, Any], state_dir: Path
+) -> dict[str, Any]:
+    """Run W: 100 plays within one week, 10 already on Trakt, from an empty state folder."""
+    items = emulator.call("week_items", (WEEK_PLAYS, WEEK_EXISTING))
+    context = HostContext(config=config, state_dir=state_dir, clock=clock, run_id="w")
+    what = (
+        f"add {WEEK_PLAYS} plays within one week ({WEEK_EXISTING} already on Trakt) "
+        "from an empty state folder"
+    )
+    row = measure("W", what, clock, emulator, lambda: _apply("adds", {"history": items}, context))
+    row["duplicate_plays"] = emulator.call("counts")["duplicate_plays"]
+    row["existing"] = WEEK_EXISTING
+    return row
 
 
 def _quiet_logs() -> None:
@@ -251,7 +272,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--no-maxed",
         action="store_true",
-        help="skip the maxed account (M and M2, about 7 minutes)",
+        help="skip the maxed account (M, M2 and W, about 7 minutes)",
     )
     parser.add_argument(
         "--refuse-over",

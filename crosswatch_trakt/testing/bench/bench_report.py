@@ -27,6 +27,7 @@ __all__ = [
     "read_floor",
     "restore_targets",
     "targets",
+    "week_targets",
     "write_gap",
 ]
 
@@ -104,6 +105,8 @@ def targets(spec: BenchSpec, report: dict[str, Any]) -> list[dict[str, Any]]:
         checks += maxed_targets(rows["M"])
     if "M2" in rows:
         checks += maxed_targets(rows["M2"])
+    if "W" in rows:
+        checks += week_targets(rows["W"])
     return [{"target": t, "measured": m, "wanted": w, "ok": ok} for t, m, w, ok in checks]
 
 
@@ -167,6 +170,18 @@ def maxed_targets(row: dict[str, Any]) -> list[tuple[str, Any, Any, bool]]:
         checks.append((f"M peak RSS <= {MAXED_MEMORY_MB:.0f} MB (cold 100,000-play read)",
                        peak, f"<= {MAXED_MEMORY_MB:.0f}", peak <= MAXED_MEMORY_MB))  # fmt: skip
     return checks
+
+
+def week_targets(row: dict[str, Any]) -> list[tuple[str, Any, Any, bool]]:
+    """Check W: at most 4 requests, the plays already there skipped, none duplicated."""
+    books = row["books"]["history"]
+    return [
+        ("W requests <= 4 (100 cold adds in a week)", row["requests"], "<= 4",
+         row["requests"] <= 4),
+        ("W skipped = the plays already on Trakt", books["skipped"], row["existing"],
+         books["skipped"] == row["existing"]),
+        ("W duplicate plays after", row["duplicate_plays"], 0, row["duplicate_plays"] == 0),
+    ]  # fmt: skip
 
 
 def conversion_targets(conv: dict[str, Any]) -> list[tuple[str, Any, Any, bool]]:

@@ -197,6 +197,27 @@ class EmulatorChild:
             plays.append({**host_item(media), "watched_at": format_ts(minute)})
         return {"watchlist": watchlist, "ratings": ratings, "history": plays}
 
+    def week_items(self, count: int, existing: int) -> list[dict[str, Any]]:
+        """W: ``count`` episode plays within the week before the newest play on the account.
+
+        ``existing`` of them are plays the account holds already (same episode, same minute);
+        the others are new minutes no play of their episode has.
+        """
+        user = self.fake.users[USER]
+        plays = sorted(user.history.values(), key=lambda p: p.watched_at, reverse=True)
+        held = [p for p in plays if isinstance(p.media, Episode)][:existing]
+        taken = {(media_key(p.media), p.watched_at) for p in plays}
+        newest = plays[0].watched_at if plays else self.fake.clock.time()
+        items = [{**host_item(p.media), "watched_at": format_ts(p.watched_at)} for p in held]
+        episodes = [p.media for p in held] or self._played()[1][:existing]
+        minute = int(newest // 60) * 60
+        while len(items) < count:
+            minute -= 97 * 60  # a week holds 100 of these
+            media = episodes[len(items) % len(episodes)]
+            if (media_key(media), float(minute)) not in taken:
+                items.append({**host_item(media), "watched_at": format_ts(minute)})
+        return items
+
     def handle(self, command: str, args: Any) -> Any:
         """Run one command from the parent and return its answer."""
         if command == "log":
@@ -225,6 +246,8 @@ class EmulatorChild:
             return restore_items(self.fake, args)
         if command == "restored":
             return restored(self.fake)
+        if command == "week_items":
+            return self.week_items(*args)
         raise ValueError(f"unknown benchmark command {command!r}")
 
 
