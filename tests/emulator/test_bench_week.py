@@ -19,7 +19,8 @@ def _mark(item: dict[str, Any]) -> str:
 def test_week_items_hold_exactly_the_existing_plays_asked_for() -> None:
     """Of 100 plays within one week, exactly the 10 asked for are on the account already."""
     child = EmulatorChild.build(ScaledClock(start=START), BenchSpec.maxed(0.01))
-    items = child.week_items(100, 10)
+    week = child.week_items(100, 10)
+    items = week["items"]
     held = {
         _mark({**host_item(p.media), "watched_at": format_ts(p.watched_at)})
         for p in child.fake.users[USER].history.values()
@@ -28,3 +29,6 @@ def test_week_items_hold_exactly_the_existing_plays_asked_for() -> None:
     assert sum(_mark(item) in held for item in items) == 10
     times = sorted(datetime.fromisoformat(item["watched_at"]) for item in items)
     assert times[-1] - times[0] <= timedelta(days=7)
+    first, last = times[0].timestamp(), times[-1].timestamp() + 60
+    in_window = [p for p in child.fake.users[USER].history.values() if first <= p.watched_at < last]
+    assert week["window_plays"] == sum(p.media.type == "episode" for p in in_window) >= 10

@@ -235,7 +235,8 @@ def run_week(
     clock: ScaledClock, emulator: Emulator, config: dict[str, Any], state_dir: Path
 ) -> dict[str, Any]:
     """Run W: 100 plays within one week, 10 already on Trakt, from an empty state folder."""
-    items = emulator.call("week_items", (WEEK_PLAYS, WEEK_EXISTING))
+    week = emulator.call("week_items", (WEEK_PLAYS, WEEK_EXISTING))
+    items = week["items"]
     context = HostContext(config=config, state_dir=state_dir, clock=clock, run_id="w")
     what = (
         f"add {WEEK_PLAYS} plays within one week ({WEEK_EXISTING} already on Trakt) "
@@ -244,6 +245,7 @@ def run_week(
     row = measure("W", what, clock, emulator, lambda: _apply("adds", {"history": items}, context))
     row["duplicate_plays"] = emulator.call("counts")["duplicate_plays"]
     row["existing"] = WEEK_EXISTING
+    row["window_plays"] = week["window_plays"]
     return row
 
 

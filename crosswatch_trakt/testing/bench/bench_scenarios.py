@@ -197,11 +197,13 @@ class EmulatorChild:
             plays.append({**host_item(media), "watched_at": format_ts(minute)})
         return {"watchlist": watchlist, "ratings": ratings, "history": plays}
 
-    def week_items(self, count: int, existing: int) -> list[dict[str, Any]]:
+    def week_items(self, count: int, existing: int) -> dict[str, Any]:
         """W: ``count`` episode plays within the week before the newest play on the account.
 
         ``existing`` of them are plays the account holds already (same episode, same minute);
-        the others are new minutes no play of their episode has.
+        the others are new minutes no play of their episode has. ``window_plays``: the
+        episode plays the account holds from the first of them to the last (what a windowed
+        read walks).
         """
         user = self.fake.users[USER]
         plays = sorted(user.history.values(), key=lambda p: p.watched_at, reverse=True)
@@ -211,12 +213,19 @@ class EmulatorChild:
         items = [{**host_item(p.media), "watched_at": format_ts(p.watched_at)} for p in held]
         episodes = [p.media for p in held] or self._played()[1][:existing]
         minute = int(newest // 60) * 60
+        first = last = float(minute)
         while len(items) < count:
             minute -= 97 * 60  # a week holds 100 of these
             media = episodes[len(items) % len(episodes)]
             if (media_key(media), float(minute)) not in taken:
                 items.append({**host_item(media), "watched_at": format_ts(minute)})
-        return items
+                first = min(first, minute)
+        first = min([first, *(p.watched_at for p in held)])
+        last = max([last, *(p.watched_at for p in held)])
+        window = sum(
+            isinstance(p.media, Episode) and first <= p.watched_at < last + 60 for p in plays
+        )
+        return {"items": items, "window_plays": window}
 
     def handle(self, command: str, args: Any) -> Any:
         """Run one command from the parent and return its answer."""
