@@ -216,25 +216,34 @@ def dry_run_book(ledger: Ledger, todo: Sequence[Parsed[Any]], stat: str) -> None
 
 
 def rows_to_snapshot(
-    rows: Sequence[Any],
+    rows: list[Any],
     parse_row: Callable[[Any], M],
     to_host: Callable[[M], dict[str, Any]],
     what: str,
 ) -> dict[str, dict[str, Any]]:
-    """Turn Trakt rows into ``{key: host item}``; an unreadable row fails the whole read."""
+    """Turn Trakt rows into ``{key: host item}``; an unreadable row fails the whole read.
+
+    ``rows`` is consumed, as ``rows_to_parts`` says.
+    """
     return rows_to_parts(rows, parse_row, to_host, what, lambda media: "").get("", {})
 
 
 def rows_to_parts(
-    rows: Sequence[Any],
+    rows: list[Any],
     parse_row: Callable[[Any], M],
     to_host: Callable[[M], dict[str, Any]],
     what: str,
     part_of: Callable[[Any], str],
 ) -> dict[str, dict[str, dict[str, Any]]]:
-    """Turn Trakt rows into ``{part: {key: host item}}`` by each item's ``part_of(media)``."""
+    """Turn Trakt rows into ``{part: {key: host item}}`` by each item's ``part_of(media)``.
+
+    ``rows`` is consumed, in order: each row is dropped as its host item is built, so a
+    large unpaged answer (20,000 ratings) is never held twice, as JSON and as host items.
+    """
     parts: dict[str, dict[str, dict[str, Any]]] = {}
-    for row in rows:
+    rows.reverse()
+    while rows:
+        row = rows.pop()
         try:
             value = parse_row(row)
         except ValueError as exc:

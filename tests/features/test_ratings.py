@@ -8,7 +8,10 @@ import attrs
 import pluggy
 import pytest
 
+from crosswatch_trakt.features.items import rows_to_parts
 from crosswatch_trakt.hostspec import HostContext
+from crosswatch_trakt.media.hostitems import rating_to_host
+from crosswatch_trakt.media.traktrows import trakt_rating_row
 from crosswatch_trakt.testing import FakeTrakt, Fault
 from crosswatch_trakt.testing.emulator.catalog import Movie, Show
 
@@ -189,3 +192,21 @@ def test_not_found_is_held_back(
     second = call(pm, "apply_adds", context, items=[unknown], dry_run=False)
     assert second["unresolved"][0]["reason"] == "previously_not_found"
     assert fake_trakt.log_count(method="POST", path="/sync/ratings") == posts
+
+
+def test_rows_are_consumed_in_order_and_the_first_of_a_key_kept() -> None:
+    """The rows of a read are dropped as their items are built; a repeated item keeps its first."""
+
+    def row(rating: int, tmdb: int) -> dict[str, Any]:
+        movie = {"title": "Film", "year": 2001, "ids": {"tmdb": tmdb}}
+        return {
+            "rated_at": "2024-05-01T20:31:07.000Z",
+            "rating": rating,
+            "type": "movie",
+            "movie": movie,
+        }
+
+    rows = [row(7, 1), row(3, 2), row(9, 1)]
+    parts = rows_to_parts(rows, trakt_rating_row, rating_to_host, "rating", lambda media: "movies")
+    assert rows == []
+    assert [item["rating"] for item in parts["movies"].values()] == [7, 3]
