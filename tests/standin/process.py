@@ -57,7 +57,12 @@ class StandinProcess:
         result: list[list[Any]] = self._call("/_standin/plays")
         return result
 
-    def preload(self, **sizes: int) -> dict[str, Any]:
+    def seed(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
+        """Apply a write without counting it (the account's other apps)."""
+        result: dict[str, Any] = self._call("/_standin/seed", {"path": path, "body": body})
+        return result
+
+    def preload(self, **sizes: Any) -> dict[str, Any]:
         """Fill the account and return the counters."""
         result: dict[str, Any] = self._call("/_standin/preload", sizes)
         return result

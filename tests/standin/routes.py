@@ -18,6 +18,8 @@ MAX_LIMIT = 250
 DEFAULT_LIMIT = 100
 TYPES = ("movies", "shows", "seasons", "episodes")
 
+#: How each write's body is read (``bodies.read``): what its entries are.
+MODES = {"history": "leaf", "collection": "leaf", "ratings": "level", "watchlist": "level"}
 WRITES: dict[tuple[str, str], Callable[[Account, Any], dict[str, Any]]] = {
     ("POST", "/sync/history"): Account.add_history,
     ("POST", "/sync/history/remove"): Account.remove_history,
@@ -153,7 +155,7 @@ def _history(account: Account, rest: list[str], params: dict[str, list[str]]) ->
     return page(params, plays, account.render_play)
 
 
-def preload(account: Account, sizes: dict[str, int]) -> None:
+def preload(account: Account, sizes: dict[str, Any]) -> None:
     """Fill the account with ``movie_plays``, ``episode_plays``, ``ratings``, ``watchlist``."""
     views.preload(account, **sizes)
 
@@ -164,6 +166,9 @@ def control(standin: TraktStandin, method: str, path: str, body: bytes) -> Answe
         return 200, standin.stats(), {}
     if method == "GET" and path == "/_standin/plays":
         return 200, standin.plays(), {}
+    if method == "POST" and path == "/_standin/seed":
+        order = json.loads(body)
+        return 200, standin.seed(order["path"], order["body"]), {}
     if method == "POST" and path == "/_standin/preload":
         standin.preload(**json.loads(body or b"{}"))
         return 200, standin.stats(), {}

@@ -16,9 +16,10 @@ Where the live behaviour is unknown it takes the stricter plausible choice:
   window leaves it) and **no** ``X-Ratelimit`` header. A sliding window never lets a burst
   straddle a boundary, unlike a fixed one. Rejected requests do not use up the budget.
 - Writes (POST/PUT/DELETE): one per ``write_period`` seconds per user, 429 likewise.
-- A write over ``max_entries`` entries (movies and episodes after expansion, plus history
-  ids and titles not found) is refused whole with 413 and nothing applied (the live API's
-  answer to huge bodies is unknown; refusing is the stricter reading). Off by default.
+- A write over ``max_entries`` entries (titles named, with shows and seasons of history and
+  collection writes counted as their episodes, plus history ids and titles not found) is
+  refused whole with 413 and nothing applied (the live API's answer to huge bodies is
+  unknown; refusing is the stricter reading). Off by default.
 - A write sleeps ``seconds_per_entry`` x entries before answering (default 0).
 - Paginated reads (history, watchlist, collection, all ratings) send 100 rows without
   ``limit``; ``limit`` over 250 is clamped to 250; a ``page`` or ``limit`` that is not a
@@ -187,10 +188,15 @@ class TraktStandin:
                 for p, media in zip(self.account.plays, rendered, strict=False)
             ]
 
-    def preload(self, **sizes: int) -> None:
+    def preload(self, **sizes: Any) -> None:
         """Fill the account (see ``views.preload``)."""
         with self.lock:
             routes.preload(self.account, sizes)
+
+    def seed(self, path: str, body: Any) -> dict[str, Any]:
+        """Apply a write as the account's other apps would: not counted, not limited."""
+        with self.lock:
+            return routes.WRITES["POST", path](self.account, body)
 
     # ---- one request ----------------------------------------------------------------
     def handle(self, method: str, target: str, headers: Any, body: bytes) -> Answer:
@@ -242,7 +248,8 @@ class TraktStandin:
             return 404, {"error": "not found"}, {}
         try:
             with self.lock:
-                reading = bodies.read(self.account.catalog, payload, "leaf")
+                mode = routes.MODES[path.split("/")[2]]
+                reading = bodies.read(self.account.catalog, payload, mode)
                 ids = payload.get("ids") if isinstance(payload, dict) else None
                 entries = len(reading.targets) + sum(map(len, reading.not_found.values()))
                 entries += len(ids) if isinstance(ids, list) else 0
