@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import subprocess
 import sys
@@ -17,12 +18,18 @@ from pathlib import Path
 from typing import Any
 
 import pluggy
+import structlog
 
 from crosswatch_trakt import hostspec
 from crosswatch_trakt.hostspec import HostContext
 
 CLIENT_ID = "standin-client"
 FEATURES = ("watchlist", "ratings", "history")
+
+
+def quiet() -> None:
+    """Keep the adapter's log events below warning off standard output."""
+    structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
 
 
 def plugin_manager() -> pluggy.PluginManager:
@@ -133,6 +140,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("state_dir", type=Path)
     parser.add_argument("cache", type=Path)
     args = parser.parse_args(argv)
+    quiet()
     print(json.dumps(read_cold(args.base_url, args.token, args.state_dir, args.cache)))
     return 0
 
