@@ -211,7 +211,9 @@ class HistoryFeature(FeatureBase):
             return doc, PlayIndex.of(doc.plays()), []
         windowed = window_kinds(entries, reader.cached(), options)
         if not windowed:
-            doc = self._doc(reader, context, ledger, False)
+            # only the kinds the plays are of: a movie add never waits on the episode walk
+            ledger.stats["index"] = "fresh"
+            doc = reader.fresh(context, needed_kinds(entries))
             return doc, PlayIndex.of(doc.plays()), []
         full = [kind for kind in needed_kinds(entries) if kind not in windowed]
         doc = reader.fresh(context, full)
