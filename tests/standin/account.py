@@ -294,12 +294,13 @@ class Account:
         reading = bodies.read(self.catalog, body, "leaf")
         added = _counts(("movie", "episode"))
         updated, existing = dict(added), dict(added)
-        for key, fields in reading.targets:
-            value = fields.get("collected_at")
-            moment = self.wall() if value is None else dates.parse(value)
+        asked = [(key, fields.get("collected_at")) for key, fields in reading.targets]
+        moments = [self.wall() if value is None else dates.parse(value) for _k, value in asked]
+        for (key, value), moment in zip(asked, moments, strict=True):
             before = self.collection.get(key)
-            target = added if before is None else existing if value is None else updated
-            if before is None or value is not None:
+            changed = value is not None and moment != before
+            target = added if before is None else updated if changed else existing
+            if target is not existing:
                 self.collection[key] = moment
             target[PLURAL[key[0]]] += 1
         kinds = {PLURAL[key[0]] for key, _f in reading.targets}

@@ -24,17 +24,24 @@ Where the live behaviour is unknown it takes the stricter plausible choice:
 - Paginated reads (history, watchlist, collection, all ratings) send 100 rows without
   ``limit``; ``limit`` over 250 is clamped to 250; a ``page`` or ``limit`` that is not a
   whole number from 1 is 400; every page carries the four ``X-Pagination-*`` headers
-  (``-Page-Count`` 0 for an empty list). The per-type ``/sync/ratings/{type}`` reads are
-  "pagination optional": all rows and no pagination headers without ``page``/``limit``.
+  (``-Page-Count`` 0 for an empty list). The per-type ``/sync/ratings/{type}`` reads (``all``
+  is one of Trakt's documented types) are "pagination optional": all rows and no pagination
+  headers without ``page``/``limit``; the bare ``/sync/ratings`` is paginated (stricter).
+- History rows are newest ``watched_at`` first (ties: newest history id first); the
+  watchlist is in rank (listing) order; ratings newest ``rated_at`` first.
 - Every history POST item makes a new play (no dedupe); ``watched_at`` is kept to the
   minute; ``unknown`` is stored as the epoch, ``released`` as 1 January of the year; an
   unreadable date refuses the write with 422. A rating outside 1-10 refuses it with 422.
 - A watchlist write that would pass ``limits.watchlist.item_count`` is refused whole: 420.
 - The watch of a movie unlists it; of an episode, unlists it, its season and its show.
+- Unknown titles come back in ``not_found`` as sent; an unknown season or episode *number*
+  under a known show is dropped without a word (``bodies.py``): only the counts tell.
+- Every area of ``/sync/last_activities`` moves on each change of it, strictly later than
+  any stamp before (millisecond steps), and ``all`` is the newest.
 - Untested corners are left out: OAuth, scrobble/checkin, lists, favorites, notes,
   ``extended`` (ignored), sorting parameters (ignored: rank order), playback (empty).
 
-``/_standin/*`` routes (stats, preload, plays) are the harness's control door: never counted,
+``/_standin/*`` routes (stats, plays, preload, seed) are the harness's control door: never counted,
 never limited.
 """
 
