@@ -70,14 +70,18 @@ def unconfirmed(results: Mapping[str, Any]) -> int:
 
 
 def cli_import(
-    base_url: str, token: str, state_dir: Path, cache: Path, backup: Path
+    base_url: str, token: str, state_dir: Path, cache: Path, backup: Path, extra_toml: str = ""
 ) -> tuple[int, dict[str, Any], float]:
-    """Run ``crosswatch-trakt import BACKUP --json``; return (exit code, its JSON, wall s)."""
+    """Run ``crosswatch-trakt import BACKUP --json``; return (exit code, its JSON, wall s).
+
+    ``extra_toml`` is appended to the config file (say a ``[trakt.rate_limit]`` table).
+    """
     config = state_dir.parent / f"{state_dir.name}.toml"
+    state_dir.parent.mkdir(parents=True, exist_ok=True)
     config.write_text(
         "[trakt]\n"
         f'client_id = "{CLIENT_ID}"\naccess_token = "{token}"\n'
-        f'[trakt.shared_budget]\nfolder = "{cache}"\n',
+        f'[trakt.shared_budget]\nfolder = "{cache}"\n{extra_toml}',
         encoding="utf-8",
     )
     env = {**os.environ, "XDG_CACHE_HOME": str(cache), "XDG_CONFIG_HOME": str(cache / "cfg")}

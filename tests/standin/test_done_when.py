@@ -70,6 +70,28 @@ def test_restore_has_no_duplicates_no_missing_and_no_429(
     assert stats["writes"] == 4
 
 
+def test_restore_through_the_command_has_no_duplicates_no_missing_and_no_429(
+    tmp_path: Path,
+) -> None:
+    """``crosswatch-trakt import`` of a 1 % restore: exit 0, every play once, 3 writes, no 429."""
+    standin = TraktStandin(TOKEN, catalog=CATALOG, limits=Limits(write_period=0.001))
+    work = workload.restore(CATALOG, scale=0.01)
+    backup = tmp_path / "backup.json"
+    backup.write_text(json.dumps(work), encoding="utf-8")
+    fast = "[trakt.rate_limit]\nget_per_sec = 1000\npost_per_sec = 1000\n"
+    fast += "write_margin_seconds = 0\n"
+    with standin:
+        code, answer, _wall = drive.cli_import(
+            standin.base_url, TOKEN, tmp_path / "state", tmp_path / "budget", backup, fast
+        )
+        stats = standin.stats()
+        extra, missing = workload.play_balance(CATALOG, work["history"], standin.plays())
+    assert code == 0, answer
+    assert (extra, missing, stats["duplicate_plays"], stats["throttled"]) == (0, 0, 0, 0)
+    assert (stats["ratings"], stats["watchlist"]) == (20, 10)
+    assert stats["writes"] == 3  # the command collects nothing unless asked
+
+
 def _week(
     pm: pluggy.PluginManager, clock: VirtualClock, tmp_path: Path, kind: str, **pair: Any
 ) -> tuple[dict[str, Any], dict[str, Any]]:
