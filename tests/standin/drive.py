@@ -124,10 +124,16 @@ def read_cold(base_url: str, token: str, state_dir: Path, cache: Path) -> dict[s
     }
 
 
-def read_in_child(base_url: str, token: str, state_dir: Path, cache: Path) -> dict[str, Any]:
-    """Run ``read_cold`` in a fresh Python process (its own peak RSS); return its report."""
-    command = [sys.executable, "-m", "tests.standin.drive", "read", base_url, token]
-    command += [str(state_dir), str(cache)]
+def read_in_child(
+    base_url: str, token: str, state_dir: Path, cache: Path, plain: bool = False
+) -> dict[str, Any]:
+    """Run ``read_cold`` in a fresh Python process (its own peak RSS); return its report.
+
+    ``plain``: as a plain install runs, without the optional ``fast`` extra (orjson).
+    """
+    block = "import sys; sys.modules['orjson'] = None; " if plain else ""
+    code = f"{block}from tests.standin.drive import main; raise SystemExit(main())"
+    command = [sys.executable, "-c", code, "read", base_url, token, str(state_dir), str(cache)]
     env = {**os.environ, "XDG_CACHE_HOME": str(cache)}
     root = Path(__file__).resolve().parents[2]
     done = subprocess.run(command, env=env, cwd=root, capture_output=True, text=True, check=True)
