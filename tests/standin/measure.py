@@ -2,8 +2,8 @@
 
 Run by hand from the repository root, with the Python that has the package installed::
 
-    python -m tests.standin.measure                 # full size, about 15 minutes
-    python -m tests.standin.measure --small         # a tenth of every size, about 2 minutes
+    python -m tests.standin.measure                 # full size, about 10 minutes
+    python -m tests.standin.measure --small         # a tenth of every size, about 1 minute
     python -m tests.standin.measure --json out.json --only restore,week
 
 Every scenario gets a fresh stand-in in its own process (``python -m tests.standin``) at the
