@@ -187,7 +187,7 @@ def week_targets(row: dict[str, Any]) -> list[tuple[str, Any, Any, bool]]:
          row["requests"], f"<= {3 + pages}", row["requests"] <= 3 + pages),
         ("W skipped = the plays already on Trakt", books["skipped"], row["existing"],
          books["skipped"] == row["existing"]),
-        ("W duplicate plays after", row["duplicate_plays"], 0, row["duplicate_plays"] == 0),
+        ("W duplicate plays it added", row["duplicate_plays"], 0, row["duplicate_plays"] == 0),
     ]  # fmt: skip
 
 
