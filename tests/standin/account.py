@@ -11,6 +11,9 @@ from typing import Any, NamedTuple
 from tests.standin import bodies, dates
 from tests.standin.catalog import Catalog, Key
 
+#: the live answer's areas and stamps, copied from Trakt's documented /sync/last_activities
+#: (the emulator lists the same names: both follow the API, and the stand-in must not import
+#: the emulator, so the repetition is deliberate)
 AREAS: dict[str, tuple[str, ...]] = {
     "movies": (
         "watched_at",
