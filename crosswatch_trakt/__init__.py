@@ -9,10 +9,10 @@ line for its ``--help``, does not load the adapter, its HTTP client and its logg
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from crosswatch_trakt._version import __version__
+from crosswatch_trakt.support.lazy import lazy_names
 
 if TYPE_CHECKING:
     from crosswatch_trakt.config import PairOptions, TraktConfig
@@ -66,11 +66,4 @@ _HOMES = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    if name not in _HOMES:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(f"{__name__}.{_HOMES[name]}"), name)
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+__getattr__, __dir__ = lazy_names(__name__, f"{__name__}.", _HOMES, __all__)

@@ -10,8 +10,9 @@ does not load the emulator and its web server.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from crosswatch_trakt.support.lazy import lazy_names
 
 if TYPE_CHECKING:
     from crosswatch_trakt.testing.emulator.catalog import Catalog, Episode, Movie, Season, Show
@@ -53,13 +54,4 @@ _HOMES = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    """Import a public name from its emulator module on first use."""
-    if name not in _HOMES:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(_EMULATOR + _HOMES[name]), name)
-
-
-def __dir__() -> list[str]:
-    """List the public names with the module's own."""
-    return sorted({*globals(), *__all__})
+__getattr__, __dir__ = lazy_names(__name__, _EMULATOR, _HOMES, __all__)
