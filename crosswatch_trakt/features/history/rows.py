@@ -118,24 +118,12 @@ def _field_ids(field: Any, *, remember: bool = False) -> Ids:
 
 def _stored_ids(ids: Any) -> bool:
     """Return whether a row's ids field is what ``ids_field`` gives (host items equal plays')."""
-    if type(ids) is not dict:
-        if len(ids) != 5:
-            return False
-        values = normal_values(values_dict(ids))
-        return values is not None and values == tuple(ids) and _exact(ids)
+    if type(ids) is not dict:  # five values: normal (exact types) is all there is to check
+        return len(ids) == 5 and normal_values(values_dict(ids)) is not None
     values = normal_values(ids)
     if values is not None and len(ids) == len(values) - values.count(None):
         return True  # standard namespaces only, every one normal and not null
     return normalize_ids(ids).as_dict() == ids
-
-
-def _exact(values: Sequence[Any]) -> bool:
-    """Return whether the five values have exactly the types normal ids have (no ``1.0``)."""
-    return all(v is None or type(v) is kind for v, kind in zip(values, _KINDS, strict=True))
-
-
-#: the type of each of the five values when present
-_KINDS = (int, str, str, int, int)
 
 
 def _stored_minute(text: str) -> bool:
