@@ -12,9 +12,10 @@ from hypothesis import strategies as st
 from test_speed_paths import EPISODE_ROW, history_rows, outcome
 
 from crosswatch_trakt.features.history.cache import HistoryIndexDoc, KindCache
-from crosswatch_trakt.features.history.compact import Shared, compact_row, compact_rows
+from crosswatch_trakt.features.history.compact import Shared, _minute, compact_row, compact_rows
 from crosswatch_trakt.features.history.rows import check_row, play_row, values_dict
 from crosswatch_trakt.media import traktrows
+from crosswatch_trakt.support.dates import trakt_datetime, utc_minute_text
 
 
 @settings(max_examples=300)
@@ -114,3 +115,21 @@ def test_rows_stored_with_id_objects_still_load() -> None:
         KindCache.from_json({"watermark": "w", "plays": rows}).entries() for rows in (now, before)
     ]
     assert loaded[0] == loaded[1]
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "2024-05-01T20:31:07.000Z",
+        "2024-05-01T24:00:00.000Z",
+        "2024-02-30T20:31:07.000Z",
+        "0999-05-01T20:31:07.000Z",
+        "2024-W18-3T20:31:07.000Z",
+        "2024-05-01T20:31:07,000Z",
+        "2024-05-01T20:31:60.000Z",
+        "2024-05-01 20:31:07.000Z",
+    ],
+)
+def test_the_minute_shortcut_reads_as_the_general_path(value: str) -> None:
+    """Trakt's date shape read by its first 16 characters gives what a full parse gives."""
+    assert _minute(value) == utc_minute_text(trakt_datetime(value))

@@ -127,7 +127,7 @@ def _minute(value: Any) -> str | None:
         and value[4:20:3] == "--T::."  # the separators at 4, 7, 10, 13, 16 and 19
         and value[23] == "Z"
         and value[0] != "0"
-        and value[11:13] < "24"  # some Pythons read 24:00 as the next day's midnight
+        and value[11:13] < "24"  # a parser reading 24:00 as the next midnight: the general way
     ):
         try:
             datetime.fromisoformat(value)
